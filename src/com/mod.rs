@@ -1,0 +1,7 @@
+//! The core every interface is built on: the object block and its reference count, the panic
+//! guard for thunks, and bounded reading of wide strings.
+
+pub(crate) mod object;
+pub(crate) mod refcount;
+pub(crate) mod text;
+pub(crate) mod unwind;

@@ -1,0 +1,4 @@
+//! One file per COM interface: the Rust trait that implements it, the `extern "system"` thunks
+//! that enter that trait safely, and the owning smart pointer that calls any object exposing it.
+
+pub(crate) mod progress_callback;

@@ -1,0 +1,430 @@
+//! `IMAPISyncProgressCallback`: the [`SyncProgress`] trait (implementing side), its thunks, and
+//! the [`ProgressCallback`] smart pointer (calling side).
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::mem::ManuallyDrop;
+use core::ptr::{self, NonNull};
+
+use widestring::U16CStr;
+
+use crate::abi::{
+    self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+};
+use crate::com::object::{self, Class, Object};
+use crate::com::text::read_text;
+use crate::com::unwind::guard;
+use crate::{Error, HResult, Handle, Result, MAX_TEXT_LEN};
+
+/// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
+/// a store provider reports its synchronization to. Wrap it with [`ProgressCallback::new`].
+///
+/// The methods are called from any thread (providers call from their worker thread), concurrently
+/// if the provider so chooses, hence `Send + Sync`. A panic inside a method never crosses the ABI:
+/// the caller sees `E_UNEXPECTED` and the object stays usable. Text arrives as NUL-terminated
+/// UTF-16 code units, unpaired surrogates kept; `None` means the caller passed NULL. Text longer
+/// than [`MAX_TEXT_LEN`] never reaches the implementation: the caller gets `E_INVALIDARG`.
+///
+/// Returning `Err(e)` sends `e.hresult()` back to the caller. The reference documents only S_OK;
+/// a host may answer otherwise, for instance `MAPI_E_USER_CANCEL` from `progress` when the user
+/// pressed Cancel.
+///
+/// ```
+/// use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};
+///
+/// struct Printer;
+///
+/// impl SyncProgress for Printer {
+///     fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+///         let text = text.map(|t| t.to_string_lossy()).unwrap_or_default();
+///         println!("[{index}/{max}] {text}");
+///         Ok(())
+///     }
+///     fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
+///         println!("error {hr}: {}", text.map(|t| t.to_string_lossy()).unwrap_or_default());
+///         Ok(())
+///     }
+///     fn done(&self, _event: Handle, hr: HResult) -> Result<()> {
+///         println!("done: {hr}");
+///         Ok(())
+///     }
+/// }
+///
+/// let callback = ProgressCallback::new(Printer);
+/// callback.progress(None, 1, 10)?;
+/// # Ok::<(), mapisync::Error>(())
+/// ```
+pub trait SyncProgress: Send + Sync + 'static {
+    /// `Progress`: the step now under way (`None`: position only), at `index` of `max`.
+    fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()>;
+
+    /// `Error`: the HRESULT of an error, or of a warning (a success code such as `MAPI_W_*`),
+    /// with text to display (`None`: no text).
+    fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()>;
+
+    /// `Done`: synchronization has finished with final status `hr`.
+    ///
+    /// `event` is the done event the provider handed out through `MAPISIB.phSyncDoneEvent`
+    /// (it may be null). Per the reference, ownership of that handle passes to the callee here:
+    /// the implementation is the one that must close it.
+    fn done(&self, event: Handle, hr: HResult) -> Result<()>;
+}
+
+/// The class of Rust-made progress callbacks holding a `T`.
+struct ProgressClass<T>(PhantomData<fn() -> T>);
+
+// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
+// three generic IUnknown slots of this class, and its other slots reach the object through
+// `Object::value` only; `IID` is the interface's IID.
+unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
+    type Value = T;
+    type Interface = IMAPISyncProgressCallback;
+    type Vtbl = IMAPISyncProgressCallbackVtbl;
+    const IID: abi::GUID = abi::IID_IMAPISyncProgressCallback;
+    const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
+        QueryInterface: object::query_interface::<Self>,
+        AddRef: object::add_ref::<Self>,
+        Release: object::release::<Self>,
+        Progress: progress_thunk::<T>,
+        Error: error_thunk::<T>,
+        Done: done_thunk::<T>,
+    };
+}
+
+/// Slot 3 of a Rust-made callback.
+///
+/// # Safety
+///
+/// `this` is a live `ProgressClass<T>` object the caller holds a reference on; `text` is null or a
+/// string readable as [`MAX_TEXT_LEN`] describes.
+unsafe extern "system" fn progress_thunk<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
+    text: *const WCHAR,
+    index: ULONG,
+    max: ULONG,
+) -> HRESULT {
+    guard(|| {
+        // SAFETY: the caller holds a reference on `this` for the duration of the call, and `text`
+        // is readable up to its terminator or the bound; it is borrowed for this call only.
+        let (imp, text) = unsafe {
+            (
+                Object::<ProgressClass<T>>::value(this),
+                read_text(text, "pwcszProgress")?,
+            )
+        };
+        imp.progress(text, index, max)
+    })
+}
+
+/// Slot 4 of a Rust-made callback.
+///
+/// # Safety
+///
+/// As for `progress_thunk`.
+unsafe extern "system" fn error_thunk<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
+    hr: HRESULT,
+    text: *const WCHAR,
+) -> HRESULT {
+    guard(|| {
+        // SAFETY: as in `progress_thunk`.
+        let (imp, text) = unsafe {
+            (
+                Object::<ProgressClass<T>>::value(this),
+                read_text(text, "pwcszErrorStr")?,
+            )
+        };
+        imp.error(HResult(hr), text)
+    })
+}
+
+/// Slot 5 of a Rust-made callback.
+///
+/// # Safety
+///
+/// `this` is a live `ProgressClass<T>` object the caller holds a reference on.
+unsafe extern "system" fn done_thunk<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
+    event: HANDLE,
+    hr: HRESULT,
+) -> HRESULT {
+    guard(|| {
+        // SAFETY: the caller holds a reference on `this` for the duration of the call.
+        let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+        imp.done(Handle(event), HResult(hr))
+    })
+}
+
+/// An owned reference to any `IMAPISyncProgressCallback` object: one made from Rust by
+/// [`new`](Self::new), or a foreign one (C, C++, Outlook) adopted with
+/// [`from_raw`](Self::from_raw) or [`from_unknown`](Self::from_unknown).
+///
+/// `Clone` is `AddRef`, `Drop` is `Release`. Calls go through the object's vtable whatever made it.
+/// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
+/// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`.
+///
+/// ```
+/// use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};
+///
+/// struct Cancelled;
+/// impl SyncProgress for Cancelled {
+///     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+///         Err(HResult::MAPI_E_USER_CANCEL.into())
+///     }
+///     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
+///     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
+/// }
+///
+/// let callback = ProgressCallback::new(Cancelled);
+/// let text = mapisync::U16CString::from_str("Inbox").unwrap();
+/// let err = callback.progress(Some(&text), 1, 3).unwrap_err();
+/// assert_eq!(err.hresult(), HResult::MAPI_E_USER_CANCEL);
+///
+/// // Hand it across the ABI (e.g. as MAPISIB.punkCallBack) and adopt it back.
+/// let unknown: *mut abi::IUnknown = callback.as_unknown();
+/// let again = unsafe { ProgressCallback::from_unknown(unknown) }?;
+/// assert_eq!(again.as_raw(), callback.as_raw());
+/// # Ok::<(), mapisync::Error>(())
+/// ```
+pub struct ProgressCallback {
+    ptr: NonNull<IMAPISyncProgressCallback>,
+}
+
+// SAFETY: Rust-made objects hold `T: Send + Sync` behind an atomic count; foreign objects are
+// adopted under `from_raw`/`from_unknown`'s contract, which requires them to be callable from any
+// thread, as the reference requires of every IMAPISyncProgressCallback (providers call it from
+// their worker thread).
+unsafe impl Send for ProgressCallback {}
+// SAFETY: as above; every method takes `&self` and only calls the thread-safe vtable slots.
+unsafe impl Sync for ProgressCallback {}
+
+impl ProgressCallback {
+    /// Makes a new COM object from `imp`: one heap block holding the vtable pointer, the
+    /// reference count (1, owned by the returned value) and `imp`.
+    pub fn new<T: SyncProgress>(imp: T) -> Self {
+        ProgressCallback {
+            ptr: Object::<ProgressClass<T>>::create(imp),
+        }
+    }
+
+    /// Adopts one reference that the caller owned: `Drop` will release it.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a live object that implements `IMAPISyncProgressCallback` with the layout
+    /// and calling convention of [`abi`], may be called from any thread, and on which the caller
+    /// owns one reference, which passes to the returned value.
+    ///
+    /// # Panics
+    ///
+    /// If `ptr` is null.
+    pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
+        let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
+        ProgressCallback { ptr }
+    }
+
+    /// Asks `unk` for `IID_IMAPISyncProgressCallback` and owns the reference QueryInterface
+    /// returns; the caller's own reference on `unk` is left alone.
+    ///
+    /// A null `unk` is `Err` (`E_POINTER`), as is a QueryInterface that says `S_OK` but yields
+    /// NULL; a failure from QueryInterface (typically `E_NOINTERFACE`) comes back unchanged.
+    ///
+    /// # Safety
+    ///
+    /// `unk` is null or a live COM object (IUnknown layout, `extern "system"` slots) on which the
+    /// caller holds a reference, and what it returns for the IID is callable from any thread.
+    pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
+        if unk.is_null() {
+            return Err(Error::NullPointer {
+                what: "IUnknown passed to ProgressCallback::from_unknown",
+            });
+        }
+        let mut out = ptr::null_mut();
+        // SAFETY: `unk` is a live COM object by the caller's guarantee; `out` is a valid slot.
+        let hr = unsafe {
+            ((*(*unk).lpVtbl).QueryInterface)(unk, &abi::IID_IMAPISyncProgressCallback, &mut out)
+        };
+        HResult(hr).ok()?;
+        match NonNull::new(out.cast::<IMAPISyncProgressCallback>()) {
+            Some(ptr) => Ok(ProgressCallback { ptr }),
+            None => Err(Error::NullPointer {
+                what: "interface returned by a successful QueryInterface",
+            }),
+        }
+    }
+
+    /// The interface pointer, still owned by `self`.
+    pub fn as_raw(&self) -> *mut IMAPISyncProgressCallback {
+        self.ptr.as_ptr()
+    }
+
+    /// The same pointer seen as `IUnknown` (every COM interface begins with IUnknown's slots),
+    /// still owned by `self`: what goes into `MAPISIB.punkCallBack`.
+    pub fn as_unknown(&self) -> *mut abi::IUnknown {
+        self.ptr.as_ptr().cast()
+    }
+
+    /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
+    pub fn into_raw(self) -> *mut IMAPISyncProgressCallback {
+        ManuallyDrop::new(self).ptr.as_ptr()
+    }
+
+    fn vtbl(&self) -> &IMAPISyncProgressCallbackVtbl {
+        // SAFETY: `self` owns a reference, so the object and its vtable are alive; vtables are
+        // never written after the object is made.
+        unsafe { &*(*self.ptr.as_ptr()).lpVtbl }
+    }
+
+    /// Calls `Progress(text, index, max)`.
+    ///
+    /// Text longer than [`MAX_TEXT_LEN`] code units is refused here with
+    /// [`Error::TextTooLong`], without calling the object.
+    pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+        let text = text_arg(text, "pwcszProgress")?;
+        // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
+        HResult(unsafe { (self.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
+    }
+
+    /// Calls `Error(hr, text)`. `hr` is passed through unchanged, success codes included.
+    ///
+    /// Text longer than [`MAX_TEXT_LEN`] code units is refused as for [`progress`](Self::progress).
+    pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
+        let text = text_arg(text, "pwcszErrorStr")?;
+        // SAFETY: as in `progress`.
+        HResult(unsafe { (self.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
+    }
+
+    /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
+    pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
+        // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
+        HResult(unsafe { (self.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
+    }
+}
+
+/// The pointer to pass for optional `text`, refused past the bound the receiving side enforces.
+fn text_arg(text: Option<&U16CStr>, what: &'static str) -> Result<*const WCHAR> {
+    match text {
+        None => Ok(ptr::null()),
+        Some(text) if text.len() > MAX_TEXT_LEN => Err(Error::TextTooLong {
+            what,
+            limit: MAX_TEXT_LEN,
+        }),
+        Some(text) => Ok(text.as_ptr()),
+    }
+}
+
+impl Clone for ProgressCallback {
+    /// `AddRef`.
+    fn clone(&self) -> Self {
+        // SAFETY: `self` owns a reference, so the object is alive; the new one is owned by the
+        // returned value.
+        unsafe { (self.vtbl().AddRef)(self.as_raw()) };
+        ProgressCallback { ptr: self.ptr }
+    }
+}
+
+impl Drop for ProgressCallback {
+    /// `Release`.
+    fn drop(&mut self) {
+        // SAFETY: `self` owns exactly one reference and gives it up here; the pointer is not used
+        // again.
+        unsafe { (self.vtbl().Release)(self.as_raw()) };
+    }
+}
+
+impl fmt::Debug for ProgressCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ProgressCallback").field(&self.ptr).finish()
+    }
+}
+
+/// The current reference count of a Rust-made callback holding a `T`, for tests of the core.
+///
+/// # Safety
+///
+/// `callback` was made by `ProgressCallback::new::<T>`.
+#[cfg(test)]
+pub(crate) unsafe fn rust_ref_count<T: SyncProgress>(callback: &ProgressCallback) -> u32 {
+    // SAFETY: the caller guarantees the class; `callback` holds a reference.
+    unsafe { Object::<ProgressClass<T>>::count(callback.as_raw()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Nop;
+    impl SyncProgress for Nop {
+        fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+            Ok(())
+        }
+        fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+            Ok(())
+        }
+        fn done(&self, _: Handle, _: HResult) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn one_block_with_the_vtable_first() {
+        assert_eq!(
+            core::mem::size_of::<Object<ProgressClass<u32>>>(),
+            // vtable pointer, 4-byte count, 4-byte value, padded to pointer alignment.
+            if cfg!(target_pointer_width = "64") {
+                16
+            } else {
+                12
+            }
+        );
+        assert_eq!(
+            core::mem::size_of::<ProgressCallback>(),
+            core::mem::size_of::<usize>()
+        );
+        assert_eq!(
+            core::mem::size_of::<Option<ProgressCallback>>(),
+            core::mem::size_of::<usize>()
+        );
+    }
+
+    impl SyncProgress for u32 {
+        fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+            Ok(())
+        }
+        fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+            Ok(())
+        }
+        fn done(&self, _: Handle, _: HResult) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn clone_and_drop_move_the_count() {
+        let a = ProgressCallback::new(Nop);
+        // SAFETY: made from `Nop`.
+        let count = |cb: &ProgressCallback| unsafe { rust_ref_count::<Nop>(cb) };
+        assert_eq!(count(&a), 1);
+        let b = a.clone();
+        assert_eq!(count(&a), 2);
+        drop(b);
+        assert_eq!(count(&a), 1);
+        let raw = a.into_raw();
+        // SAFETY: `raw` carries the one reference `into_raw` gave away.
+        let a = unsafe { ProgressCallback::from_raw(raw) };
+        assert_eq!(count(&a), 1);
+    }
+
+    #[test]
+    fn long_text_is_refused_before_the_call() {
+        let cb = ProgressCallback::new(Nop);
+        let long = widestring::U16CString::from_vec(vec![0x61; MAX_TEXT_LEN + 1]).unwrap();
+        let err = cb.progress(Some(&long), 0, 1).unwrap_err();
+        assert!(matches!(err, Error::TextTooLong { .. }), "{err}");
+        assert_eq!(err.hresult(), HResult::E_INVALIDARG);
+        let err = cb.error(HResult::E_FAIL, Some(&long)).unwrap_err();
+        assert!(err.to_string().contains("pwcszErrorStr"), "{err}");
+        let exact = widestring::U16CString::from_vec(vec![0x61; MAX_TEXT_LEN]).unwrap();
+        cb.progress(Some(&exact), 0, 1).unwrap();
+    }
+}

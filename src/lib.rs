@@ -1,0 +1,62 @@
+//! # mapisync
+//!
+//! A byte-exact emulation of Outlook's MAPI `IMAPISyncProgressCallback` COM interface on Linux,
+//! macOS and Windows, for two kinds of users:
+//!
+//! - **store-provider authors**, who call the callback Outlook hands them and want to test that
+//!   logic off Windows;
+//! - **MAPI emulation layers**, which play Outlook's part and hand a provider an ABI-exact
+//!   `IMAPISyncProgressCallback*`.
+//!
+//! The crate is layered, each layer using only those below it:
+//!
+//! - [`abi`]: the hand-laid `#[repr(C)]` vtables, `MAPISIB`, `GUID` and the IIDs;
+//! - the core: [`HResult`], [`Error`], [`Handle`], the reference-counted object block shared by
+//!   every interface the crate implements, bounded reading of UTF-16 text ([`MAX_TEXT_LEN`]);
+//! - the interfaces: [`SyncProgress`] to implement the callback in Rust, [`ProgressCallback`] to
+//!   call any callback object, Rust-made or foreign.
+//!
+//! ```
+//! use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
+//!
+//! struct Outlook;
+//! impl SyncProgress for Outlook {
+//!     fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+//!         println!("{index}/{max} {}", text.map(|t| t.display().to_string()).unwrap_or_default());
+//!         Ok(())
+//!     }
+//!     fn error(&self, hr: HResult, _text: Option<&U16CStr>) -> Result<()> {
+//!         println!("error {hr}");
+//!         Ok(())
+//!     }
+//!     fn done(&self, _event: Handle, hr: HResult) -> Result<()> {
+//!         println!("done {hr}");
+//!         Ok(())
+//!     }
+//! }
+//!
+//! // What a store provider receives: an interface pointer it can call from any thread.
+//! let callback = ProgressCallback::new(Outlook);
+//! let inbox = U16CString::from_str("Inbox").unwrap();
+//! callback.progress(Some(&inbox), 1, 2)?;
+//! callback.done(Handle::NULL, HResult::S_OK)?;
+//! # Ok::<(), mapisync::Error>(())
+//! ```
+#![warn(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod abi;
+
+mod com;
+mod error;
+mod guid;
+mod handle;
+mod hresult;
+mod interfaces;
+
+pub use com::text::MAX_TEXT_LEN;
+pub use error::{Error, Result};
+pub use handle::Handle;
+pub use hresult::HResult;
+pub use interfaces::progress_callback::{ProgressCallback, SyncProgress};
+pub use widestring::{U16CStr, U16CString};

@@ -1,0 +1,115 @@
+//! Helpers shared by the integration tests: a recording implementation, raw vtable calls, and a
+//! drop counter.
+#![allow(dead_code)]
+
+use std::ffi::c_void;
+use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};
+
+/// One call as a Rust implementation saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    Progress(Option<Vec<u16>>, u32, u32),
+    Error(HResult, Option<Vec<u16>>),
+    Done(Handle, HResult),
+}
+
+/// Records every call, answers with `answer`, and counts its own drops.
+#[derive(Default)]
+pub struct Recorder {
+    pub calls: Arc<Mutex<Vec<Call>>>,
+    pub drops: Arc<AtomicUsize>,
+    pub answer: Option<HResult>,
+}
+
+impl Recorder {
+    /// A recorder that answers every call with the failure `hr`.
+    pub fn answering(hr: HResult) -> Recorder {
+        Recorder {
+            calls: Arc::default(),
+            drops: Arc::default(),
+            answer: Some(hr),
+        }
+    }
+
+    fn reply(&self, call: Call) -> Result<()> {
+        self.calls.lock().unwrap().push(call);
+        match self.answer {
+            Some(hr) => Err(hr.into()),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.drops.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+fn units(text: Option<&U16CStr>) -> Option<Vec<u16>> {
+    text.map(|t| t.as_slice().to_vec())
+}
+
+impl SyncProgress for Recorder {
+    fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+        self.reply(Call::Progress(units(text), index, max))
+    }
+    fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
+        self.reply(Call::Error(hr, units(text)))
+    }
+    fn done(&self, event: Handle, hr: HResult) -> Result<()> {
+        self.reply(Call::Done(event, hr))
+    }
+}
+
+/// The IUnknown slots of any interface pointer.
+///
+/// # Safety
+///
+/// `p` is a live COM interface pointer.
+pub unsafe fn unknown_vtbl<'a>(p: *mut abi::IUnknown) -> &'a abi::IUnknownVtbl {
+    unsafe { &*(*p).lpVtbl }
+}
+
+/// Raw AddRef through slot 1.
+pub fn add_ref(cb: &ProgressCallback) -> u32 {
+    let p = cb.as_unknown();
+    // SAFETY: `cb` holds a reference, so `p` is live.
+    unsafe { (unknown_vtbl(p).AddRef)(p) }
+}
+
+/// Raw Release through slot 2.
+///
+/// # Safety
+///
+/// The caller gives up a reference it owns on `p`.
+pub unsafe fn release(p: *mut abi::IUnknown) -> u32 {
+    unsafe { (unknown_vtbl(p).Release)(p) }
+}
+
+/// Raw QueryInterface through slot 0; returns the HRESULT and what was written to `*ppv`
+/// (pre-filled with a non-null sentinel to prove a failure writes NULL).
+pub fn query(cb: &ProgressCallback, iid: &abi::IID) -> (HResult, *mut c_void) {
+    let p = cb.as_unknown();
+    let mut out = 0xDEAD_BEEF_usize as *mut c_void;
+    // SAFETY: `cb` holds a reference; `iid` and `out` are valid for the call.
+    let hr = unsafe { (unknown_vtbl(p).QueryInterface)(p, iid, &mut out) };
+    (HResult(hr), out)
+}
+
+/// The current count, read as AddRef's answer minus one (then released again).
+pub fn count(cb: &ProgressCallback) -> u32 {
+    let n = add_ref(cb) - 1;
+    // SAFETY: gives back the reference just taken.
+    unsafe { release(cb.as_unknown()) };
+    n
+}
+
+/// A null IID pointer, for the E_INVALIDARG rule.
+pub fn null_iid() -> *const abi::IID {
+    ptr::null()
+}

@@ -2,6 +2,7 @@
 //! guard for thunks, and bounded reading of wide strings.
 
 pub(crate) mod object;
+pub(crate) mod ptr;
 pub(crate) mod refcount;
 pub(crate) mod text;
 pub(crate) mod unwind;

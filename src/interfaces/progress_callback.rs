@@ -1,9 +1,7 @@
 //! `IMAPISyncProgressCallback`: the [`SyncProgress`] trait (implementing side), its thunks, and
 //! the [`ProgressCallback`] smart pointer (calling side).
 
-use core::fmt;
 use core::marker::PhantomData;
-use core::mem::ManuallyDrop;
 use core::ptr::{self, NonNull};
 
 use widestring::U16CStr;
@@ -12,6 +10,7 @@ use crate::abi::{
     self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
 use crate::com::object::{self, Class, Object};
+use crate::com::ptr::ComPtr;
 use crate::com::text::read_text;
 use crate::com::unwind::guard;
 use crate::{Error, HResult, Handle, Result, MAX_TEXT_LEN};
@@ -159,7 +158,7 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// [`new`](Self::new), or a foreign one (C, C++, Outlook) adopted with
 /// [`from_raw`](Self::from_raw) or [`from_unknown`](Self::from_unknown).
 ///
-/// `Clone` is `AddRef`, `Drop` is `Release`. Calls go through the object's vtable whatever made it.
+/// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's vtable whatever made it.
 /// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
 /// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`.
 ///
@@ -186,24 +185,20 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// assert_eq!(again.as_raw(), callback.as_raw());
 /// # Ok::<(), mapisync::Error>(())
 /// ```
+#[derive(Clone, Debug)]
 pub struct ProgressCallback {
-    ptr: NonNull<IMAPISyncProgressCallback>,
+    ptr: ComPtr<IMAPISyncProgressCallback>,
 }
-
-// SAFETY: Rust-made objects hold `T: Send + Sync` behind an atomic count; foreign objects are
-// adopted under `from_raw`/`from_unknown`'s contract, which requires them to be callable from any
-// thread, as the reference requires of every IMAPISyncProgressCallback (providers call it from
-// their worker thread).
-unsafe impl Send for ProgressCallback {}
-// SAFETY: as above; every method takes `&self` and only calls the thread-safe vtable slots.
-unsafe impl Sync for ProgressCallback {}
 
 impl ProgressCallback {
     /// Makes a new COM object from `imp`: one heap block holding the vtable pointer, the
     /// reference count (1, owned by the returned value) and `imp`.
     pub fn new<T: SyncProgress>(imp: T) -> Self {
+        let ptr = Object::<ProgressClass<T>>::create(imp);
+        // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
+        // one reference is ours.
         ProgressCallback {
-            ptr: Object::<ProgressClass<T>>::create(imp),
+            ptr: unsafe { ComPtr::adopt(ptr) },
         }
     }
 
@@ -220,7 +215,10 @@ impl ProgressCallback {
     /// If `ptr` is null.
     pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
         let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
-        ProgressCallback { ptr }
+        // SAFETY: the caller's guarantee is `adopt`'s.
+        ProgressCallback {
+            ptr: unsafe { ComPtr::adopt(ptr) },
+        }
     }
 
     /// Asks `unk` for `IID_IMAPISyncProgressCallback` and owns the reference QueryInterface
@@ -234,45 +232,26 @@ impl ProgressCallback {
     /// `unk` is null or a live COM object (IUnknown layout, `extern "system"` slots) on which the
     /// caller holds a reference, and what it returns for the IID is callable from any thread.
     pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
-        if unk.is_null() {
-            return Err(Error::NullPointer {
-                what: "IUnknown passed to ProgressCallback::from_unknown",
-            });
-        }
-        let mut out = ptr::null_mut();
-        // SAFETY: `unk` is a live COM object by the caller's guarantee; `out` is a valid slot.
-        let hr = unsafe {
-            ((*(*unk).lpVtbl).QueryInterface)(unk, &abi::IID_IMAPISyncProgressCallback, &mut out)
-        };
-        HResult(hr).ok()?;
-        match NonNull::new(out.cast::<IMAPISyncProgressCallback>()) {
-            Some(ptr) => Ok(ProgressCallback { ptr }),
-            None => Err(Error::NullPointer {
-                what: "interface returned by a successful QueryInterface",
-            }),
-        }
+        // SAFETY: the caller's guarantee is `query`'s.
+        let ptr =
+            unsafe { ComPtr::query(unk, "IUnknown passed to ProgressCallback::from_unknown") }?;
+        Ok(ProgressCallback { ptr })
     }
 
     /// The interface pointer, still owned by `self`.
     pub fn as_raw(&self) -> *mut IMAPISyncProgressCallback {
-        self.ptr.as_ptr()
+        self.ptr.as_raw()
     }
 
     /// The same pointer seen as `IUnknown` (every COM interface begins with IUnknown's slots),
     /// still owned by `self`: what goes into `MAPISIB.punkCallBack`.
     pub fn as_unknown(&self) -> *mut abi::IUnknown {
-        self.ptr.as_ptr().cast()
+        self.ptr.as_unknown()
     }
 
     /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
     pub fn into_raw(self) -> *mut IMAPISyncProgressCallback {
-        ManuallyDrop::new(self).ptr.as_ptr()
-    }
-
-    fn vtbl(&self) -> &IMAPISyncProgressCallbackVtbl {
-        // SAFETY: `self` owns a reference, so the object and its vtable are alive; vtables are
-        // never written after the object is made.
-        unsafe { &*(*self.ptr.as_ptr()).lpVtbl }
+        self.ptr.into_raw()
     }
 
     /// Calls `Progress(text, index, max)`.
@@ -282,7 +261,7 @@ impl ProgressCallback {
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         let text = text_arg(text, "pwcszProgress")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
-        HResult(unsafe { (self.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
+        HResult(unsafe { (self.ptr.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
     }
 
     /// Calls `Error(hr, text)`. `hr` is passed through unchanged, success codes included.
@@ -291,13 +270,13 @@ impl ProgressCallback {
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         let text = text_arg(text, "pwcszErrorStr")?;
         // SAFETY: as in `progress`.
-        HResult(unsafe { (self.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
+        HResult(unsafe { (self.ptr.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
     }
 
     /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
     pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
-        HResult(unsafe { (self.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
+        HResult(unsafe { (self.ptr.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
     }
 }
 
@@ -310,31 +289,6 @@ fn text_arg(text: Option<&U16CStr>, what: &'static str) -> Result<*const WCHAR> 
             limit: MAX_TEXT_LEN,
         }),
         Some(text) => Ok(text.as_ptr()),
-    }
-}
-
-impl Clone for ProgressCallback {
-    /// `AddRef`.
-    fn clone(&self) -> Self {
-        // SAFETY: `self` owns a reference, so the object is alive; the new one is owned by the
-        // returned value.
-        unsafe { (self.vtbl().AddRef)(self.as_raw()) };
-        ProgressCallback { ptr: self.ptr }
-    }
-}
-
-impl Drop for ProgressCallback {
-    /// `Release`.
-    fn drop(&mut self) {
-        // SAFETY: `self` owns exactly one reference and gives it up here; the pointer is not used
-        // again.
-        unsafe { (self.vtbl().Release)(self.as_raw()) };
-    }
-}
-
-impl fmt::Debug for ProgressCallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ProgressCallback").field(&self.ptr).finish()
     }
 }
 

@@ -14,7 +14,11 @@
 //! - the core: [`HResult`], [`Error`], [`Handle`], the reference-counted object block shared by
 //!   every interface the crate implements, bounded reading of UTF-16 text ([`MAX_TEXT_LEN`]);
 //! - the interfaces: [`SyncProgress`] to implement the callback in Rust, [`ProgressCallback`] to
-//!   call any callback object, Rust-made or foreign.
+//!   call any callback object, Rust-made or foreign; [`SyncProvider`] to implement `IMAPISync` on
+//!   a store, [`MapiSync`] to call any store; [`Unknown`] for the session;
+//! - what users build on: emulated [`Event`] handles, the [`SyncWorker`] that runs a provider's
+//!   synchronization and keeps the protocol, and the [`SimulatedHost`] that drives
+//!   `SynchronizeInBackground` as Outlook does.
 //!
 //! ```
 //! use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
@@ -49,14 +53,24 @@ pub mod abi;
 
 mod com;
 mod error;
+mod event;
 mod guid;
 mod handle;
+mod host;
 mod hresult;
 mod interfaces;
+mod sync_flags;
+mod worker;
 
 pub use com::text::MAX_TEXT_LEN;
 pub use error::{Error, Result};
+pub use event::{Event, EventReset};
 pub use handle::Handle;
+pub use host::{SimulatedHost, SyncReport};
 pub use hresult::HResult;
 pub use interfaces::progress_callback::{ProgressCallback, SyncProgress};
+pub use interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
+pub use interfaces::unknown::Unknown;
+pub use sync_flags::SyncFlags;
 pub use widestring::{U16CStr, U16CString};
+pub use worker::{SyncContext, SyncWorker};

@@ -2,3 +2,5 @@
 //! that enter that trait safely, and the owning smart pointer that calls any object exposing it.
 
 pub(crate) mod progress_callback;
+pub(crate) mod sync;
+pub(crate) mod unknown;

@@ -6,7 +6,9 @@ mod common;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use common::{count, Call, Recorder};
-use mapisync::{Error, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
+use mapisync::{
+    Error, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString,
+};
 
 #[test]
 fn text_arrives_as_the_same_code_units() {
@@ -18,7 +20,8 @@ fn text_arrives_as_the_same_code_units() {
     let text = U16CString::from_vec(units.clone()).unwrap();
     cb.progress(Some(&text), 3, 7).unwrap();
     cb.progress(None, 4, 7).unwrap();
-    cb.error(HResult::MAPI_E_NETWORK_ERROR, Some(&text)).unwrap();
+    cb.error(HResult::MAPI_E_NETWORK_ERROR, Some(&text))
+        .unwrap();
     cb.error(HResult::E_FAIL, None).unwrap();
     let empty = U16CString::new();
     cb.progress(Some(&empty), 5, 7).unwrap();
@@ -55,7 +58,12 @@ fn hresult_arguments_pass_unchanged_success_and_warning_codes_included() {
     }
     let expected: Vec<Call> = codes
         .iter()
-        .flat_map(|&hr| [Call::Error(hr, None), Call::Done(Handle(0x1234 as *mut _), hr)])
+        .flat_map(|&hr| {
+            [
+                Call::Error(hr, None),
+                Call::Done(Handle(0x1234 as *mut _), hr),
+            ]
+        })
         .collect();
     assert_eq!(*calls.lock().unwrap(), expected);
 }
@@ -71,7 +79,10 @@ fn failure_answers_come_back_unchanged_from_every_slot() {
         let cb = ProgressCallback::new(Recorder::answering(hr));
         assert_eq!(cb.progress(None, 0, 1).unwrap_err().hresult(), hr);
         assert_eq!(cb.error(HResult::E_FAIL, None).unwrap_err().hresult(), hr);
-        assert_eq!(cb.done(Handle::NULL, HResult::S_OK).unwrap_err(), Error::Failed(hr));
+        assert_eq!(
+            cb.done(Handle::NULL, HResult::S_OK).unwrap_err(),
+            Error::Failed(hr)
+        );
     }
 }
 

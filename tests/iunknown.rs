@@ -6,7 +6,7 @@ use std::ptr;
 use std::sync::atomic::Ordering;
 
 use common::{add_ref, count, null_iid, query, release, unknown_vtbl, Recorder};
-use mapisync::abi::{self, GUID, IID_IMAPISync, IID_IMAPISyncProgressCallback, IID_IUnknown};
+use mapisync::abi::{self, IID_IMAPISync, IID_IMAPISyncProgressCallback, IID_IUnknown, GUID};
 use mapisync::{Error, HResult, ProgressCallback};
 
 #[test]
@@ -42,8 +42,12 @@ fn query_interface_answers_nothing_else() {
     let strangers = [
         IID_IMAPISync,
         // IInspectable and IAgileObject: a plain COM object answers neither.
-        "{AF86E2E0-B12D-4C6A-9C5A-D7AA65101E90}".parse::<GUID>().unwrap(),
-        "{94EA2B94-E9CC-49E0-C0FF-EE64CA8F5B90}".parse::<GUID>().unwrap(),
+        "{AF86E2E0-B12D-4C6A-9C5A-D7AA65101E90}"
+            .parse::<GUID>()
+            .unwrap(),
+        "{94EA2B94-E9CC-49E0-C0FF-EE64CA8F5B90}"
+            .parse::<GUID>()
+            .unwrap(),
         GUID::from_u128(0),
     ];
     for iid in strangers {

@@ -6,7 +6,7 @@ use std::ffi::c_void;
 use std::sync::atomic::Ordering;
 
 use common::{count, query, release, Recorder};
-use mapisync::abi::{GUID, IID_IMAPISync, IID_IMAPISyncProgressCallback, IID_IUnknown};
+use mapisync::abi::{IID_IMAPISync, IID_IMAPISyncProgressCallback, IID_IUnknown, GUID};
 use mapisync::{HResult, Handle, ProgressCallback};
 use proptest::prelude::*;
 

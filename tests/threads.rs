@@ -31,7 +31,8 @@ fn eight_threads_clone_call_and_release_one_object() {
                         held.clear();
                     }
                 }
-                mine.error(HResult::MAPI_W_PARTIAL_COMPLETION, None).unwrap();
+                mine.error(HResult::MAPI_W_PARTIAL_COMPLETION, None)
+                    .unwrap();
                 mine.done(Handle::NULL, HResult::S_OK).unwrap();
             });
         }
@@ -39,7 +40,11 @@ fn eight_threads_clone_call_and_release_one_object() {
 
     assert_eq!(count(&cb), 1, "every thread gave back every reference");
     let calls = calls.lock().unwrap();
-    assert_eq!(calls.len() as u32, THREADS * (ROUNDS + 2), "no call was lost");
+    assert_eq!(
+        calls.len() as u32,
+        THREADS * (ROUNDS + 2),
+        "no call was lost"
+    );
     for t in 0..THREADS {
         let text: Vec<u16> = format!("thread {t}").encode_utf16().collect();
         let indices: Vec<u32> = calls
@@ -49,7 +54,11 @@ fn eight_threads_clone_call_and_release_one_object() {
                 _ => None,
             })
             .collect();
-        assert_eq!(indices, (0..ROUNDS).collect::<Vec<_>>(), "thread {t} in order");
+        assert_eq!(
+            indices,
+            (0..ROUNDS).collect::<Vec<_>>(),
+            "thread {t} in order"
+        );
     }
     drop(calls);
     assert_eq!(drops.load(Ordering::SeqCst), 0);

@@ -113,3 +113,14 @@ pub fn count(cb: &ProgressCallback) -> u32 {
 pub fn null_iid() -> *const abi::IID {
     ptr::null()
 }
+
+/// The current count of a store object, read as AddRef's answer minus one (then released).
+pub fn count_sync(store: &mapisync::MapiSync) -> u32 {
+    let p = store.as_unknown();
+    // SAFETY: `store` holds a reference; the one taken is given straight back.
+    unsafe {
+        let n = (unknown_vtbl(p).AddRef)(p) - 1;
+        release(p);
+        n
+    }
+}

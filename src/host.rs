@@ -125,7 +125,7 @@ impl SimulatedHost {
                     done_calls,
                     closed: Ok(()),
                     elapsed: started_at.elapsed(),
-                }
+                };
             }
         };
 

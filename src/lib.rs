@@ -50,6 +50,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod abi;
+pub mod testing;
 
 mod com;
 mod error;
@@ -68,7 +69,7 @@ pub use event::{Event, EventReset};
 pub use handle::Handle;
 pub use host::{SimulatedHost, SyncReport};
 pub use hresult::HResult;
-pub use interfaces::progress_callback::{ProgressCallback, SyncProgress};
+pub use interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 pub use interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
 pub use interfaces::unknown::Unknown;
 pub use sync_flags::SyncFlags;

@@ -67,6 +67,50 @@ pub trait SyncProgress: Send + Sync + 'static {
     /// (it may be null). Per the reference, ownership of that handle passes to the callee here:
     /// the implementation is the one that must close it.
     fn done(&self, event: Handle, hr: HResult) -> Result<()>;
+
+    /// Told when a call to `slot` was refused before it reached the implementation, because its
+    /// input was bad (today: text longer than [`MAX_TEXT_LEN`]); the caller gets
+    /// `error.hresult()`. Does nothing unless overridden: a recording implementation overrides it
+    /// so that nothing that arrived goes unrecorded.
+    fn refused(&self, slot: Slot, error: &Error) {
+        let _ = (slot, error);
+    }
+}
+
+/// The three methods of `IMAPISyncProgressCallback` after IUnknown's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// Slot 3, `Progress`.
+    Progress,
+    /// Slot 4, `Error`.
+    Error,
+    /// Slot 5, `Done`.
+    Done,
+}
+
+impl core::fmt::Display for Slot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Slot::Progress => "Progress",
+            Slot::Error => "Error",
+            Slot::Done => "Done",
+        })
+    }
+}
+
+/// Reads a text argument for `slot`, telling the implementation when it is refused.
+///
+/// # Safety
+///
+/// As for `read_text`; the borrow lasts for the current call only.
+unsafe fn text_for<'a, T: SyncProgress>(
+    imp: &T,
+    slot: Slot,
+    text: *const WCHAR,
+    what: &'static str,
+) -> Result<Option<&'a U16CStr>> {
+    // SAFETY: the caller's guarantee is `read_text`'s.
+    unsafe { read_text(text, what) }.inspect_err(|e| imp.refused(slot, e))
 }
 
 /// The class of Rust-made progress callbacks holding a `T`.
@@ -105,12 +149,9 @@ unsafe extern "system" fn progress_thunk<T: SyncProgress>(
     guard(|| {
         // SAFETY: the caller holds a reference on `this` for the duration of the call, and `text`
         // is readable up to its terminator or the bound; it is borrowed for this call only.
-        let (imp, text) = unsafe {
-            (
-                Object::<ProgressClass<T>>::value(this),
-                read_text(text, "pwcszProgress")?,
-            )
-        };
+        let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+        // SAFETY: as above for `text`.
+        let text = unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") }?;
         imp.progress(text, index, max)
     })
 }
@@ -127,12 +168,9 @@ unsafe extern "system" fn error_thunk<T: SyncProgress>(
 ) -> HRESULT {
     guard(|| {
         // SAFETY: as in `progress_thunk`.
-        let (imp, text) = unsafe {
-            (
-                Object::<ProgressClass<T>>::value(this),
-                read_text(text, "pwcszErrorStr")?,
-            )
-        };
+        let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+        // SAFETY: as above for `text`.
+        let text = unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") }?;
         imp.error(HResult(hr), text)
     })
 }

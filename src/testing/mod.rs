@@ -1,0 +1,27 @@
+//! A test kit for store-provider logic: run a provider off Windows and find out whether it reports
+//! progress sensibly, honours Cancel, reports errors, calls `Done` exactly once and releases
+//! everything it took.
+//!
+//! - [`RecordingCallback`]: an Outlook-side callback that logs every call (order, thread, text as
+//!   code units) and answers by [`Script`] — `MAPI_E_USER_CANCEL` from the 3rd `Progress` on, say.
+//! - [`Checker`]: the protocol rules, with [`Finding`]s that say what happened, where, and what
+//!   was expected; [`Verdict::assert_passed`] turns them into a test failure.
+//! - [`Expect`]: "progress 1..=10 of 10, then done S_OK", with a diff on failure.
+//! - [`SyncTest`]: all of it around a [`SimulatedHost`](crate::SimulatedHost) in one call, and
+//!   [`SyncRun::assert_released`] for the references and handles left behind.
+//!
+//! The guide in `docs/testing-store-providers.md` walks through a first test.
+
+mod checker;
+mod expect;
+mod harness;
+mod record;
+mod recorder;
+mod script;
+
+pub use checker::{Checker, Finding, Severity, Verdict};
+pub use expect::Expect;
+pub use harness::{SyncRun, SyncTest};
+pub use record::{Call, Record, Text};
+pub use recorder::RecordingCallback;
+pub use script::Script;

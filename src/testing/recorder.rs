@@ -1,0 +1,212 @@
+//! `RecordingCallback`: an Outlook-side callback that records every call and answers by script.
+
+use std::sync::Arc;
+use std::thread;
+
+use parking_lot::Mutex;
+
+use super::{Call, Checker, Record, Script, Text, Verdict};
+use crate::{Error, HResult, Handle, ProgressCallback, Result, Slot, SyncProgress, U16CStr};
+
+/// The log and what decides the answers, shared by the COM object and the test's handle.
+#[derive(Debug)]
+struct Shared {
+    script: Script,
+    limit: Option<usize>,
+    log: Mutex<Log>,
+}
+
+#[derive(Debug, Default)]
+struct Log {
+    records: Vec<Record>,
+    /// Calls per slot so far (Progress, Error, Done), refused calls not counted.
+    counts: [u64; 3],
+    /// Calls that arrived after the log was full: counted, reported, never silently lost.
+    lost: u64,
+    next_seq: u64,
+}
+
+/// An `IMAPISyncProgressCallback` for tests: every `Progress`, `Error` and `Done` lands in an
+/// ordered, thread-safe log with its sequence number, its thread and the text as code units,
+/// and each call is answered as a [`Script`] says.
+///
+/// Hand [`callback`](Self::callback) to the provider; afterwards read
+/// [`records`](Self::records), run the protocol [`check`](Self::check), and count the
+/// references the provider still holds with [`outstanding_references`](Self::outstanding_references).
+///
+/// ```
+/// use mapisync::{HResult, Handle};
+/// use mapisync::testing::{Call, RecordingCallback, Script};
+///
+/// let recorder = RecordingCallback::new(Script::new().cancel_progress_from(2));
+/// let callback = recorder.callback(); // what the provider calls
+/// assert!(callback.progress(None, 1, 3).is_ok());
+/// assert_eq!(callback.progress(None, 2, 3).unwrap_err().hresult(), HResult::MAPI_E_USER_CANCEL);
+/// callback.done(Handle::NULL, HResult::MAPI_E_USER_CANCEL).unwrap();
+/// drop(callback);
+///
+/// assert_eq!(recorder.records().len(), 3);
+/// assert!(matches!(recorder.records()[2].call, Call::Done { hr: HResult::MAPI_E_USER_CANCEL, .. }));
+/// assert_eq!(recorder.outstanding_references(), 0);
+/// recorder.check().assert_passed();
+/// ```
+#[derive(Debug, Clone)]
+pub struct RecordingCallback {
+    shared: Arc<Shared>,
+    callback: ProgressCallback,
+}
+
+impl Default for RecordingCallback {
+    fn default() -> Self {
+        RecordingCallback::new(Script::new())
+    }
+}
+
+impl RecordingCallback {
+    /// A recorder answering as `script` says, with an unbounded log.
+    pub fn new(script: Script) -> RecordingCallback {
+        RecordingCallback::build(script, None)
+    }
+
+    /// A recorder whose log keeps at most `limit` records. Calls past it are still answered and
+    /// counted; the protocol check reports them as a finding, so nothing is lost unnoticed.
+    pub fn bounded(script: Script, limit: usize) -> RecordingCallback {
+        RecordingCallback::build(script, Some(limit))
+    }
+
+    fn build(script: Script, limit: Option<usize>) -> RecordingCallback {
+        let shared = Arc::new(Shared {
+            script,
+            limit,
+            log: Mutex::new(Log::default()),
+        });
+        let callback = ProgressCallback::new(Recorder {
+            shared: Arc::clone(&shared),
+        });
+        RecordingCallback { shared, callback }
+    }
+
+    /// A new reference (AddRef) to the recording COM object, to hand to the provider.
+    pub fn callback(&self) -> ProgressCallback {
+        self.callback.clone()
+    }
+
+    /// Every recorded call so far, in order.
+    pub fn records(&self) -> Vec<Record> {
+        self.shared.log.lock().records.clone()
+    }
+
+    /// Just the calls, in order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.shared
+            .log
+            .lock()
+            .records
+            .iter()
+            .map(|r| r.call.clone())
+            .collect()
+    }
+
+    /// Calls that arrived after a bounded log was full.
+    pub fn lost(&self) -> u64 {
+        self.shared.log.lock().lost
+    }
+
+    /// References on the recording object held by anyone but this `RecordingCallback` (and its
+    /// clones): after a provider is finished, anything above zero is a leak.
+    pub fn outstanding_references(&self) -> u32 {
+        // Our own references: one per RecordingCallback value sharing this log. The strong count
+        // of `shared` is those values plus the object's own `Recorder`.
+        let ours = Arc::strong_count(&self.shared) as u32 - 1;
+        let p = self.callback.as_unknown();
+        // SAFETY: `self.callback` holds a reference, so the object is alive; the reference taken
+        // by AddRef is given straight back. A Rust-made object's AddRef returns the exact count.
+        let count = unsafe {
+            let vtbl = &*(*p).lpVtbl;
+            let count = (vtbl.AddRef)(p) - 1;
+            (vtbl.Release)(p);
+            count
+        };
+        count.saturating_sub(ours)
+    }
+
+    /// The protocol check of the log so far (lenient: only errors fail).
+    pub fn check(&self) -> Verdict {
+        self.check_with(&Checker::new())
+    }
+
+    /// The protocol check of the log so far, with `checker`'s settings.
+    pub fn check_with(&self, checker: &Checker) -> Verdict {
+        let log = self.shared.log.lock();
+        checker.check(&log.records, log.lost)
+    }
+}
+
+/// The COM object's value.
+struct Recorder {
+    shared: Arc<Shared>,
+}
+
+impl Recorder {
+    /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
+    fn record(&self, call: Call) -> HResult {
+        let current = thread::current();
+        let mut log = self.shared.log.lock();
+        let answer = match &call {
+            Call::Refused { error, .. } => error.hresult(),
+            _ => {
+                let slot = call.slot() as usize;
+                log.counts[slot] += 1;
+                self.shared.script.answer_for(call.slot(), log.counts[slot])
+            }
+        };
+        let seq = log.next_seq;
+        log.next_seq += 1;
+        if self
+            .shared
+            .limit
+            .is_some_and(|limit| log.records.len() >= limit)
+        {
+            log.lost += 1;
+        } else {
+            log.records.push(Record {
+                seq,
+                thread: current.id(),
+                thread_name: current.name().map(str::to_owned),
+                call,
+                answer,
+            });
+        }
+        answer
+    }
+}
+
+fn text(t: Option<&U16CStr>) -> Option<Text> {
+    t.map(Text::new)
+}
+
+impl SyncProgress for Recorder {
+    fn progress(&self, t: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+        let call = Call::Progress {
+            text: text(t),
+            index,
+            max,
+        };
+        self.record(call).ok()
+    }
+
+    fn error(&self, hr: HResult, t: Option<&U16CStr>) -> Result<()> {
+        self.record(Call::Error { hr, text: text(t) }).ok()
+    }
+
+    fn done(&self, event: Handle, hr: HResult) -> Result<()> {
+        self.record(Call::Done { event, hr }).ok()
+    }
+
+    fn refused(&self, slot: Slot, error: &Error) {
+        self.record(Call::Refused {
+            slot,
+            error: error.clone(),
+        });
+    }
+}

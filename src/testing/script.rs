@@ -1,0 +1,113 @@
+//! Scripted answers: what each slot of the recording callback returns, call by call.
+
+use std::ops::{Bound, RangeBounds};
+
+use crate::{HResult, Slot};
+
+/// One rule: calls `first..=last` (counted from 1, per slot) of `slot` answer `answer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Rule {
+    slot: Slot,
+    first: u64,
+    last: u64,
+    answer: HResult,
+}
+
+/// What each slot of a [`RecordingCallback`](super::RecordingCallback) answers, to play the user
+/// pressing Cancel or a host refusing a call. Calls are counted per slot, from 1; the first rule
+/// that covers a call decides, and a call no rule covers is answered `S_OK`.
+///
+/// ```
+/// use mapisync::{HResult, Slot};
+/// use mapisync::testing::Script;
+///
+/// let script = Script::new()
+///     .cancel_progress_from(3) // the user presses Cancel during the 3rd Progress
+///     .answer(Slot::Error, 1..=1, HResult::E_FAIL); // the first Error is refused
+/// assert_eq!(script.answer_for(Slot::Progress, 2), HResult::S_OK);
+/// assert_eq!(script.answer_for(Slot::Progress, 3), HResult::MAPI_E_USER_CANCEL);
+/// assert_eq!(script.answer_for(Slot::Progress, 30), HResult::MAPI_E_USER_CANCEL);
+/// assert_eq!(script.answer_for(Slot::Error, 1), HResult::E_FAIL);
+/// assert_eq!(script.answer_for(Slot::Error, 2), HResult::S_OK);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Script {
+    rules: Vec<Rule>,
+}
+
+impl Script {
+    /// A script that answers every call `S_OK`.
+    pub fn new() -> Script {
+        Script::default()
+    }
+
+    /// Calls `calls` of `slot` (counted from 1) answer `answer`.
+    ///
+    /// # Panics
+    ///
+    /// If `answer` is a success code: an implementation answers `S_OK` or a failure, so any
+    /// other success code could not be delivered as scripted.
+    pub fn answer(mut self, slot: Slot, calls: impl RangeBounds<u64>, answer: HResult) -> Script {
+        assert!(
+            answer.is_failure(),
+            "a scripted answer must be a failure code, not {answer}: calls not covered by a rule \
+             already answer S_OK"
+        );
+        let first = match calls.start_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n.saturating_add(1),
+            Bound::Unbounded => 1,
+        };
+        let last = match calls.end_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n.saturating_sub(1),
+            Bound::Unbounded => u64::MAX,
+        };
+        self.rules.push(Rule {
+            slot,
+            first,
+            last,
+            answer,
+        });
+        self
+    }
+
+    /// `MAPI_E_USER_CANCEL` from the `n`th `Progress` on: the user pressed Cancel.
+    pub fn cancel_progress_from(self, n: u64) -> Script {
+        self.answer(Slot::Progress, n.., HResult::MAPI_E_USER_CANCEL)
+    }
+
+    /// What call number `ordinal` (from 1) of `slot` answers.
+    pub fn answer_for(&self, slot: Slot, ordinal: u64) -> HResult {
+        self.rules
+            .iter()
+            .find(|r| r.slot == slot && (r.first..=r.last).contains(&ordinal))
+            .map_or(HResult::S_OK, |r| r.answer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_matching_rule_wins_and_ranges_are_per_slot() {
+        let script = Script::new()
+            .answer(Slot::Progress, 2..4, HResult::E_FAIL)
+            .answer(Slot::Progress, .., HResult::MAPI_E_BUSY)
+            .answer(Slot::Done, 1..=1, HResult::E_ABORT);
+        assert_eq!(script.answer_for(Slot::Progress, 1), HResult::MAPI_E_BUSY);
+        assert_eq!(script.answer_for(Slot::Progress, 2), HResult::E_FAIL);
+        assert_eq!(script.answer_for(Slot::Progress, 3), HResult::E_FAIL);
+        assert_eq!(script.answer_for(Slot::Progress, 4), HResult::MAPI_E_BUSY);
+        assert_eq!(script.answer_for(Slot::Error, 1), HResult::S_OK);
+        assert_eq!(script.answer_for(Slot::Done, 1), HResult::E_ABORT);
+        assert_eq!(script.answer_for(Slot::Done, 2), HResult::S_OK);
+    }
+
+    #[test]
+    #[should_panic(expected = "must be a failure code")]
+    fn success_codes_cannot_be_scripted() {
+        let _ = Script::new().answer(Slot::Progress, .., HResult::S_FALSE);
+    }
+}

@@ -11,12 +11,16 @@ use crate::{
     Unknown,
 };
 
+/// How long the host waits for `Done` once the done event is signalled.
+const DONE_GRACE: Duration = Duration::from_secs(1);
+
 /// Plays Outlook's part in one background synchronization, the way the reference describes it:
 ///
 /// 1. QueryInterface the store for `IMAPISync` ([`run_on_store`](Self::run_on_store));
 /// 2. call `SynchronizeInBackground` with the flags, the session and the callback;
 /// 3. wait for the done event, up to the timeout;
-/// 4. check that `Done` was called once and brought back the same handle;
+/// 4. check that `Done` was called once and brought back the same handle (a provider that signals
+///    the event just before calling `Done` is given one more second for it);
 /// 5. close the handle,
 ///
 /// and reports what happened in a [`SyncReport`]. The callback can be any
@@ -72,7 +76,7 @@ impl SimulatedHost {
         }
     }
 
-    /// How long to wait for the done event (and then for `Done`).
+    /// How long to wait for the done event.
     pub fn timeout(mut self, timeout: Duration) -> SimulatedHost {
         self.timeout = timeout;
         self
@@ -133,8 +137,10 @@ impl SimulatedHost {
             Ok(event) => event.wait_timeout(deadline.saturating_duration_since(Instant::now())),
             Err(_) => false,
         };
-        // A provider may signal before calling Done: give Done the rest of the time.
-        watch.wait_for_done(deadline);
+        if signalled {
+            // A provider may signal just before calling Done: give Done a moment more.
+            watch.wait_for_done(Instant::now() + DONE_GRACE);
+        }
         let closed = Event::close_handle(done_event).map_err(|e| e.hresult());
         let done_calls = watch.calls.lock().clone();
         SyncReport {

@@ -25,9 +25,9 @@ struct Seen {
     sessions: Mutex<Vec<Option<*mut abi::IUnknown>>>,
 }
 
-// SAFETY (test): the raw session pointers are only compared, never dereferenced.
+// SAFETY: the raw session pointers are only compared, never dereferenced.
 unsafe impl Send for Seen {}
-// SAFETY (test): as above.
+// SAFETY: as above.
 unsafe impl Sync for Seen {}
 
 /// A store whose work is given by `work`; records what reaches it.

@@ -235,9 +235,8 @@ impl ProgressCallback {
         let ptr = Object::<ProgressClass<T>>::create(imp);
         // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
         // one reference is ours.
-        ProgressCallback {
-            ptr: unsafe { ComPtr::adopt(ptr) },
-        }
+        let ptr = unsafe { ComPtr::adopt(ptr) };
+        ProgressCallback { ptr }
     }
 
     /// Adopts one reference that the caller owned: `Drop` will release it.
@@ -254,9 +253,8 @@ impl ProgressCallback {
     pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
         let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
         // SAFETY: the caller's guarantee is `adopt`'s.
-        ProgressCallback {
-            ptr: unsafe { ComPtr::adopt(ptr) },
-        }
+        let ptr = unsafe { ComPtr::adopt(ptr) };
+        ProgressCallback { ptr }
     }
 
     /// Asks `unk` for `IID_IMAPISyncProgressCallback` and owns the reference QueryInterface

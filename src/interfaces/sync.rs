@@ -205,9 +205,8 @@ impl MapiSync {
         let ptr = Object::<SyncClass<T>>::create(provider);
         // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
         // one reference is ours.
-        MapiSync {
-            ptr: unsafe { ComPtr::adopt(ptr) },
-        }
+        let ptr = unsafe { ComPtr::adopt(ptr) };
+        MapiSync { ptr }
     }
 
     /// Adopts one reference that the caller owned: `Drop` will release it.
@@ -224,9 +223,8 @@ impl MapiSync {
     pub unsafe fn from_raw(ptr: *mut IMAPISync) -> Self {
         let ptr = NonNull::new(ptr).expect("MapiSync::from_raw: null pointer");
         // SAFETY: the caller's guarantee is `adopt`'s.
-        MapiSync {
-            ptr: unsafe { ComPtr::adopt(ptr) },
-        }
+        let ptr = unsafe { ComPtr::adopt(ptr) };
+        MapiSync { ptr }
     }
 
     /// Asks a store object for `IID_IMAPISync` (as Outlook does) and owns the reference

@@ -36,9 +36,10 @@ impl Unknown {
     /// `ptr` is null or a live COM object callable from any thread on which the caller owns one
     /// reference, which passes to the result.
     pub unsafe fn from_raw(ptr: *mut abi::IUnknown) -> Option<Unknown> {
-        // SAFETY: the caller's guarantee is `adopt`'s.
-        NonNull::new(ptr).map(|ptr| Unknown {
-            ptr: unsafe { ComPtr::adopt(ptr) },
+        NonNull::new(ptr).map(|ptr| {
+            // SAFETY: the caller's guarantee is `adopt`'s.
+            let ptr = unsafe { ComPtr::adopt(ptr) };
+            Unknown { ptr }
         })
     }
 

@@ -72,6 +72,7 @@ impl SyncProgress for Recorder {
 ///
 /// `p` is a live COM interface pointer.
 pub unsafe fn unknown_vtbl<'a>(p: *mut abi::IUnknown) -> &'a abi::IUnknownVtbl {
+    // SAFETY: a live COM object starts with its vtable pointer; vtables are never written.
     unsafe { &*(*p).lpVtbl }
 }
 
@@ -88,6 +89,7 @@ pub fn add_ref(cb: &ProgressCallback) -> u32 {
 ///
 /// The caller gives up a reference it owns on `p`.
 pub unsafe fn release(p: *mut abi::IUnknown) -> u32 {
+    // SAFETY: the caller gives up a reference it owns on the live object `p`.
     unsafe { (unknown_vtbl(p).Release)(p) }
 }
 

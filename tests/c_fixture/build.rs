@@ -1,0 +1,27 @@
+//! Compiles the C fixture with warnings as errors, as strict C11.
+
+fn main() {
+    println!("cargo:rerun-if-changed=c/mapisync.h");
+    println!("cargo:rerun-if-changed=c/fixture.h");
+    println!("cargo:rerun-if-changed=c/fixture.c");
+
+    let mut build = cc::Build::new();
+    build.file("c/fixture.c").include("c");
+    let compiler = build.get_compiler();
+    if compiler.is_like_msvc() {
+        // Untested here; <stdatomic.h> needs the experimental switch on MSVC.
+        build
+            .flag("/std:c11")
+            .flag("/experimental:c11atomics")
+            .flag("/W4")
+            .flag("/WX");
+    } else {
+        build
+            .flag("-std=c11")
+            .flag("-Wall")
+            .flag("-Wextra")
+            .flag("-Werror")
+            .flag("-pedantic");
+    }
+    build.compile("mapisync_c_fixture");
+}

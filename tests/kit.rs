@@ -1,0 +1,435 @@
+//! The test kit against correct and deliberately broken providers: each breakage is caught with a
+//! message that says what happened.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use mapisync::testing::{
+    Call, Checker, Expect, RecordingCallback, Script, Severity, SyncRun, SyncTest,
+};
+use mapisync::{
+    Event, EventReset, HResult, Handle, MapiSync, ProgressCallback, Result, Slot, SyncProvider,
+    SyncRequest, SyncWorker, U16CString, MAX_TEXT_LEN,
+};
+
+/// A provider whose worker thread does whatever `body` says, with none of SyncWorker's
+/// guarantees: `body` gets the callback and the event, and the event is set when it returns.
+struct Hand<F>(F);
+
+impl<F> SyncProvider for Hand<F>
+where
+    F: Fn(ProgressCallback, &Event) + Clone + Send + Sync + 'static,
+{
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        let event = Event::new(EventReset::Manual);
+        let handle = event.handle();
+        let body = self.0.clone();
+        std::thread::spawn(move || {
+            body(request.callback, &event);
+            event.set();
+        });
+        Ok(handle)
+    }
+}
+
+fn run_hand<F>(body: F) -> SyncRun
+where
+    F: Fn(ProgressCallback, &Event) + Clone + Send + Sync + 'static,
+{
+    SyncTest::new()
+        .timeout(Duration::from_secs(10))
+        .run(&MapiSync::new(Hand(body)))
+}
+
+/// The panic message of `f`, which must panic.
+fn failure_of(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should have failed");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
+    }
+}
+
+fn assert_protocol_fails_with(run: &SyncRun, needles: &[&str]) {
+    let message = failure_of(|| run.assert_protocol());
+    for needle in needles {
+        assert!(message.contains(needle), "{needle:?} not in:\n{message}");
+    }
+    assert!(
+        message.contains("call log"),
+        "the message carries the log:\n{message}"
+    );
+}
+
+#[test]
+fn a_correct_provider_passes_everything() {
+    let store = MapiSync::new(Hand(|cb: ProgressCallback, e: &Event| {
+        for i in 1..=5 {
+            cb.progress(None, i, 5).unwrap();
+        }
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    }));
+    let run = SyncTest::new().strict().run(&store);
+    run.assert_protocol();
+    run.assert_calls(&Expect::new().progress(1..=5, 5).done(HResult::S_OK));
+    run.assert_released();
+    assert!(run.verdict().findings().is_empty(), "{}", run.verdict());
+}
+
+#[test]
+fn double_done_is_caught() {
+    let run = run_hand(|cb, e| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    });
+    assert_protocol_fails_with(
+        &run,
+        &["error at #1", "Done called again (the first Done was #0)"],
+    );
+}
+
+#[test]
+fn no_done_is_caught() {
+    let run = run_hand(|cb, _| cb.progress(None, 1, 1).unwrap());
+    assert_protocol_fails_with(
+        &run,
+        &[
+            "Done was never called (1 calls recorded)",
+            "exactly one Done",
+        ],
+    );
+}
+
+#[test]
+fn progress_after_done_is_caught() {
+    let run = run_hand(|cb, e| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+        cb.progress(None, 2, 2).unwrap();
+    });
+    assert_protocol_fails_with(
+        &run,
+        &["error at #1: Progress 2/2 after Done (Done was #0)"],
+    );
+}
+
+#[test]
+fn a_leaked_reference_is_caught() {
+    static LEAKED: Mutex<Vec<ProgressCallback>> = Mutex::new(Vec::new());
+    let run = run_hand(|cb, e| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+        LEAKED.lock().unwrap().push(cb.clone()); // kept past the end of the sync
+    });
+    run.assert_protocol();
+    assert_eq!(run.outstanding_references(), 1);
+    let message = failure_of(|| run.assert_released());
+    assert!(
+        message.contains("still holds 1 reference(s) on the callback"),
+        "{message}"
+    );
+    LEAKED.lock().unwrap().clear();
+    run.assert_released();
+}
+
+#[test]
+fn an_unclosed_event_is_caught() {
+    // Done brings back a second event the provider made, not the one it handed out: the host
+    // closes the first, and the second stays open for ever.
+    let run = run_hand(|cb, _| {
+        let other = Event::new(EventReset::Manual);
+        cb.done(other.handle(), HResult::S_OK).unwrap();
+    });
+    assert_protocol_fails_with(&run, &["Done brought back handle", "not the done event"]);
+    let message = failure_of(|| run.assert_released());
+    assert!(
+        message.contains("passed to Done, is still open"),
+        "{message}"
+    );
+    let (other, _) = run.report().done_calls[0];
+    Event::close_handle(other).unwrap();
+}
+
+#[test]
+fn a_handle_closed_by_the_provider_is_caught() {
+    let run = run_hand(|cb, e| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+        Event::close_handle(e.handle()).unwrap(); // not the provider's to close any more
+    });
+    let message = failure_of(|| run.assert_released());
+    assert!(
+        message.contains("the provider closed a handle it had handed over"),
+        "{message}"
+    );
+}
+
+#[test]
+fn ignoring_cancel_is_caught() {
+    let store = MapiSync::new(Hand(|cb: ProgressCallback, e: &Event| {
+        for i in 1..=5 {
+            let _ = cb.progress(None, i, 5); // the answer is thrown away
+        }
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    }));
+    let run = SyncTest::new()
+        .script(Script::new().cancel_progress_from(3))
+        .run(&store);
+    assert_protocol_fails_with(
+        &run,
+        &[
+            "error at #3: Progress after the user pressed Cancel (#2 was answered MAPI_E_USER_CANCEL)",
+            "Done with S_OK (0x00000000) after the user pressed Cancel at #2",
+            "-> MAPI_E_USER_CANCEL (0x80040113)",
+        ],
+    );
+}
+
+#[test]
+fn honouring_cancel_passes() {
+    let store = MapiSync::new(Hand(|cb: ProgressCallback, e: &Event| {
+        let mut status = HResult::S_OK;
+        for i in 1..=5 {
+            if let Err(err) = cb.progress(None, i, 5) {
+                status = err.hresult();
+                break;
+            }
+        }
+        cb.done(e.handle(), status).unwrap();
+    }));
+    let run = SyncTest::new()
+        .script(Script::new().cancel_progress_from(3))
+        .run(&store);
+    run.assert_protocol();
+    run.assert_calls(
+        &Expect::new()
+            .progress(1..=3, 5)
+            .done(HResult::MAPI_E_USER_CANCEL),
+    );
+}
+
+#[test]
+fn index_past_max_is_caught() {
+    let run = run_hand(|cb, e| {
+        cb.progress(None, 11, 10).unwrap();
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    });
+    assert_protocol_fails_with(
+        &run,
+        &[
+            "error at #0: ulIndex 11 is past ulIndexMax 10",
+            "ulIndex <= ulIndexMax",
+        ],
+    );
+}
+
+#[test]
+fn an_index_going_backwards_is_a_warning_that_only_strict_mode_fails() {
+    let body = |cb: ProgressCallback, e: &Event| {
+        cb.progress(None, 5, 10).unwrap();
+        cb.progress(None, 3, 10).unwrap();
+        cb.progress(None, 1, 4).unwrap(); // a new maximum: a new phase, not a step back
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    };
+    let lenient = run_hand(body);
+    lenient.assert_protocol();
+    let findings = lenient.verdict().findings().to_vec();
+    assert_eq!(findings.len(), 1, "{}", lenient.verdict());
+    assert_eq!(findings[0].severity, Severity::Warning);
+    assert_eq!(findings[0].seq, Some(1));
+
+    let strict = SyncTest::new().strict().run(&MapiSync::new(Hand(body)));
+    assert_protocol_fails_with(
+        &strict,
+        &["warning at #1: ulIndex went back from 5 to 3 under the same ulIndexMax 10"],
+    );
+}
+
+#[test]
+fn error_with_a_plain_success_code_is_caught_but_warnings_are_fine() {
+    let run = run_hand(|cb, e| {
+        cb.error(HResult::MAPI_W_PARTIAL_COMPLETION, None).unwrap();
+        cb.error(HResult::S_FALSE, None).unwrap();
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    });
+    let verdict = run.verdict();
+    assert_eq!(verdict.findings().len(), 1, "{verdict}");
+    assert_protocol_fails_with(
+        &run,
+        &["error at #1: Error called with S_FALSE (0x00000001), a plain success code"],
+    );
+}
+
+#[test]
+fn text_over_the_bound_is_recorded_as_refused_and_caught() {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    let long: Vec<u16> = std::iter::repeat_n(0x61, MAX_TEXT_LEN + 1)
+        .chain([0])
+        .collect();
+    // SAFETY: `long` is NUL-terminated and outlives the call; the object is live.
+    let hr = unsafe {
+        let p = callback.as_raw();
+        ((*(*p).lpVtbl).Progress)(p, long.as_ptr(), 1, 2)
+    };
+    assert_eq!(HResult(hr), HResult::E_INVALIDARG);
+    callback.done(Handle::NULL, HResult::S_OK).unwrap();
+    let records = recorder.records();
+    assert!(
+        matches!(
+            &records[0].call,
+            Call::Refused {
+                slot: Slot::Progress,
+                ..
+            }
+        ),
+        "{records:?}"
+    );
+    assert_eq!(records[0].answer, HResult::E_INVALIDARG);
+    let verdict = recorder.check();
+    assert!(!verdict.passed());
+    assert!(
+        verdict
+            .to_string()
+            .contains("Progress was refused with E_INVALIDARG"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn a_failed_start_must_not_call_the_callback() {
+    struct Refuses;
+    impl SyncProvider for Refuses {
+        fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+            request.callback.done(Handle::NULL, HResult::MAPI_E_BUSY)?;
+            Err(HResult::MAPI_E_BUSY.into())
+        }
+    }
+    let run = SyncTest::new().run(&MapiSync::new(Refuses));
+    assert_eq!(run.report().started, HResult::MAPI_E_BUSY);
+    assert_protocol_fails_with(&run, &["after SynchronizeInBackground failed"]);
+}
+
+#[test]
+fn a_bounded_log_reports_its_overflow() {
+    let recorder = RecordingCallback::bounded(Script::new(), 3);
+    let callback = recorder.callback();
+    for i in 1..=5 {
+        callback.progress(None, i, 5).unwrap();
+    }
+    callback.done(Handle::NULL, HResult::S_OK).unwrap();
+    assert_eq!(recorder.records().len(), 3);
+    assert_eq!(recorder.lost(), 3);
+    let verdict = recorder.check();
+    assert!(
+        verdict
+            .to_string()
+            .contains("the log was full: 3 later calls were answered but not recorded"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn records_carry_order_thread_and_exact_text() {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    let text = U16CString::from_vec(vec![0x41, 0xD800, 0x42]).unwrap();
+    std::thread::Builder::new()
+        .name("provider-worker".into())
+        .spawn(move || {
+            callback.progress(Some(&text), 1, 2).unwrap();
+            callback.error(HResult::E_FAIL, Some(&text)).unwrap();
+            callback.done(Handle::NULL, HResult::E_FAIL).unwrap();
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    let records = recorder.records();
+    assert_eq!(
+        records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        vec![0, 1, 2]
+    );
+    assert!(records
+        .iter()
+        .all(|r| r.thread_name.as_deref() == Some("provider-worker")));
+    assert_ne!(records[0].thread, std::thread::current().id());
+    match &records[0].call {
+        Call::Progress {
+            text: Some(t),
+            index: 1,
+            max: 2,
+        } => {
+            assert_eq!(t.units(), &[0x41, 0xD800, 0x42]);
+            assert_eq!(t.lossy(), "A\u{FFFD}B");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(records[0].to_string(), "#0 Progress 1/2 \"A\u{FFFD}B\"");
+    assert_eq!(recorder.outstanding_references(), 0);
+}
+
+#[test]
+fn a_mismatched_expectation_prints_a_diff_and_the_log() {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    callback.progress(None, 1, 3).unwrap();
+    callback.progress(None, 3, 3).unwrap();
+    callback.done(Handle::NULL, HResult::E_FAIL).unwrap();
+    let message = failure_of(|| {
+        Expect::new()
+            .progress(1..=3, 3)
+            .done(HResult::S_OK)
+            .assert_matches(&recorder.records())
+    });
+    for needle in [
+        "expected: progress 1..=3 of 3, then done S_OK (0x00000000)",
+        "  Progress 1/3\n",
+        "- Progress 2/3\n",
+        "- Done S_OK (0x00000000)\n",
+        "+ Done E_FAIL (0x80004005)\n",
+        "#2 Done E_FAIL (0x80004005) event 0x0",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in:\n{message}");
+    }
+}
+
+#[test]
+fn the_checker_can_be_used_without_the_host() {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    let event = Event::new(EventReset::Manual);
+    callback
+        .done(Handle(0x44 as *mut _), HResult::S_OK)
+        .unwrap();
+    let verdict = recorder.check_with(&Checker::new().done_event(event.handle()));
+    assert!(
+        verdict
+            .to_string()
+            .contains("Done brought back handle 0x44"),
+        "{verdict}"
+    );
+    Event::close_handle(event.handle()).unwrap();
+}
+
+#[test]
+fn a_sync_worker_provider_passes_strict_checks() {
+    struct Store;
+    impl SyncProvider for Store {
+        fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+            SyncWorker::spawn(request, |sync| {
+                for i in 0..=4 {
+                    sync.progress(None, i, 4)?;
+                }
+                sync.error(HResult::MAPI_W_ERRORS_RETURNED, None)?;
+                Ok(HResult::MAPI_W_PARTIAL_COMPLETION)
+            })
+        }
+    }
+    let run = SyncTest::new().strict().run(&MapiSync::new(Store));
+    run.assert_protocol();
+    run.assert_released();
+    run.assert_calls(
+        &Expect::new()
+            .progress(0..=4, 4)
+            .error(HResult::MAPI_W_ERRORS_RETURNED)
+            .done(HResult::MAPI_W_PARTIAL_COMPLETION),
+    );
+}

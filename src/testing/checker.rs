@@ -259,7 +259,7 @@ impl Verdict {
         self.findings.push(finding);
     }
 
-    /// Every finding, in sequence order (sequence-wide findings first or last as found).
+    /// Every finding, in the order the checker met them.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }

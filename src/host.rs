@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use crate::{
-    Event, HResult, Handle, MapiSync, ProgressCallback, Result, SyncFlags, SyncProgress, U16CStr,
-    Unknown,
+    Error, Event, HResult, Handle, MapiSync, ProgressCallback, Result, Slot, SyncFlags,
+    SyncProgress, U16CStr, Unknown,
 };
 
 /// How long the host waits for `Done` once the done event is signalled.
@@ -121,7 +121,7 @@ impl SimulatedHost {
         let done_event = match started {
             Ok(handle) => handle,
             Err(e) => {
-                let done_calls = watch.calls.lock().clone();
+                let (done_calls, refused) = watch.seen();
                 return SyncReport {
                     started: e.hresult(),
                     done_event: Handle::NULL,
@@ -129,6 +129,7 @@ impl SimulatedHost {
                     done_calls,
                     closed: Ok(()),
                     elapsed: started_at.elapsed(),
+                    refused,
                 };
             }
         };
@@ -142,7 +143,7 @@ impl SimulatedHost {
             watch.wait_for_done(Instant::now() + DONE_GRACE);
         }
         let closed = Event::close_handle(done_event).map_err(|e| e.hresult());
-        let done_calls = watch.calls.lock().clone();
+        let (done_calls, refused) = watch.seen();
         SyncReport {
             started: HResult::S_OK,
             done_event,
@@ -150,18 +151,25 @@ impl SimulatedHost {
             done_calls,
             closed,
             elapsed: started_at.elapsed(),
+            refused,
         }
     }
 }
 
-/// The `Done` calls seen so far.
+/// The `Done` calls seen so far, and the calls refused before they could be forwarded.
 #[derive(Default)]
 struct DoneWatch {
     calls: Mutex<Vec<(Handle, HResult)>>,
     arrived: Condvar,
+    refused: Mutex<Vec<(Slot, Error)>>,
 }
 
 impl DoneWatch {
+    /// The `Done` calls and the refused calls so far.
+    fn seen(&self) -> (Vec<(Handle, HResult)>, Vec<(Slot, Error)>) {
+        (self.calls.lock().clone(), self.refused.lock().clone())
+    }
+
     fn wait_for_done(&self, deadline: Instant) {
         let mut calls = self.calls.lock();
         while calls.is_empty() {
@@ -193,6 +201,12 @@ impl SyncProgress for Watcher {
         self.watch.arrived.notify_all();
         answer
     }
+
+    fn refused(&self, slot: Slot, error: &Error) {
+        // The call never reached the host's callback, which cannot be told through the ABI:
+        // the report keeps it.
+        self.watch.refused.lock().push((slot, error.clone()));
+    }
 }
 
 /// What happened in one [`SimulatedHost`] run. `Display` prints a readable summary.
@@ -210,6 +224,9 @@ pub struct SyncReport {
     pub closed: core::result::Result<(), HResult>,
     /// From the call to `SynchronizeInBackground` to the report.
     pub elapsed: Duration,
+    /// Calls refused before they reached the callback (text over
+    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
+    pub refused: Vec<(Slot, Error)>,
 }
 
 impl SyncReport {
@@ -249,6 +266,9 @@ impl SyncReport {
                     handle.0, self.done_event.0
                 ));
             }
+        }
+        for (slot, error) in &self.refused {
+            problems.push(format!("{slot} was refused: {error}"));
         }
         if let Err(hr) = self.closed {
             problems.push(format!("closing the done event failed with {hr}"));

@@ -60,6 +60,23 @@ impl SyncFlags {
     }
 }
 
+impl core::fmt::Display for SyncFlags {
+    /// The reference's names joined by `|`, `SYNC_DOWNLOAD_HIERARCHY | SYNC_DOWNLOAD_CONTENTS`;
+    /// `0` for no flag.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.is_empty() {
+            return f.write_str("0");
+        }
+        for (i, (name, _)) in self.iter_names().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "SYNC_{name}")?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +91,11 @@ mod tests {
                 SyncFlags::all().bits() & raw != 0
             );
         }
+        assert_eq!(
+            (SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::GLOBAL_HEADERS).to_string(),
+            "SYNC_DOWNLOAD_HIERARCHY | SYNC_GLOBAL_HEADERS"
+        );
+        assert_eq!(SyncFlags::empty().to_string(), "0");
         let err = SyncFlags::from_raw(0x8000_0001).unwrap_err();
         assert!(err.to_string().contains("0x80000000"), "{err}");
     }

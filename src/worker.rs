@@ -39,6 +39,18 @@ impl SyncContext {
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         self.callback.error(hr, text)
     }
+
+    /// [`progress`](Self::progress) with Rust text, converted to UTF-16 (an interior NUL, which
+    /// the ABI cannot carry, ends the text).
+    pub fn progress_str(&self, text: &str, index: u32, max: u32) -> Result<()> {
+        self.progress(Some(&U16CString::from_str_truncate(text)), index, max)
+    }
+
+    /// [`error`](Self::error) with Rust text, converted as for
+    /// [`progress_str`](Self::progress_str).
+    pub fn error_str(&self, hr: HResult, text: &str) -> Result<()> {
+        self.error(hr, Some(&U16CString::from_str_truncate(text)))
+    }
 }
 
 /// Runs a synchronization the way the reference asks a provider to: on a thread of its own, with

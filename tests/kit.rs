@@ -433,3 +433,38 @@ fn a_sync_worker_provider_passes_strict_checks() {
             .done(HResult::MAPI_W_PARTIAL_COMPLETION),
     );
 }
+
+#[test]
+fn text_over_the_bound_is_caught_through_the_host() {
+    let run = run_hand(|cb, e| {
+        let long: Vec<u16> = std::iter::repeat_n(0x61, MAX_TEXT_LEN + 1)
+            .chain([0])
+            .collect();
+        // SAFETY: `long` is NUL-terminated and outlives the call; `cb` holds a reference.
+        let hr = unsafe {
+            let p = cb.as_raw();
+            ((*(*p).lpVtbl).Error)(p, HResult::E_FAIL.0, long.as_ptr())
+        };
+        assert_eq!(HResult(hr), HResult::E_INVALIDARG);
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    });
+    assert_eq!(run.report().refused.len(), 1);
+    assert_protocol_fails_with(&run, &["Error was refused with E_INVALIDARG"]);
+}
+
+#[test]
+fn starting_over_after_reaching_the_maximum_is_not_a_step_back() {
+    let run =
+        SyncTest::new()
+            .strict()
+            .run(&MapiSync::new(Hand(|cb: ProgressCallback, e: &Event| {
+                for _folder in 0..2 {
+                    for i in 1..=3 {
+                        cb.progress(None, i, 3).unwrap();
+                    }
+                }
+                cb.done(e.handle(), HResult::S_OK).unwrap();
+            })));
+    run.assert_protocol();
+    assert_eq!(run.verdict().summary(), "no findings");
+}

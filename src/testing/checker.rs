@@ -46,7 +46,8 @@ impl fmt::Display for Finding {
 ///
 /// - `Done` exactly once, and last; nothing after it;
 /// - `ulIndex <= ulIndexMax` on every `Progress`;
-/// - the index not moving backwards under the same maximum (a warning);
+/// - the index not moving backwards under the same maximum before reaching it (a warning; after
+///   reaching the maximum a new pass may start over);
 /// - `Done` bringing back the handle the provider handed out (when told which);
 /// - `Error` not called with a plain success code (`S_OK`, `S_FALSE`);
 /// - no call refused for text over the bound;
@@ -161,7 +162,9 @@ impl Checker {
                         );
                     }
                     if let Some((last_index, last_max)) = last_progress {
-                        if last_max == *max && index < &last_index {
+                        // A step back after the maximum was reached starts a new pass (the
+                        // next folder, say): only a step back mid-pass is suspicious.
+                        if last_max == *max && index < &last_index && last_index < last_max {
                             add(
                                 Warning,
                                 Some(r.seq),
@@ -272,6 +275,20 @@ impl Verdict {
             Severity::Error
         };
         self.findings.iter().all(|f| f.severity < bar)
+    }
+
+    /// True for a strict check (warnings fail it too).
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The findings alone, one per line, without the call log; `no findings` when there are none.
+    pub fn summary(&self) -> String {
+        if self.findings.is_empty() {
+            return "no findings".to_owned();
+        }
+        let lines: Vec<String> = self.findings.iter().map(ToString::to_string).collect();
+        lines.join("\n")
     }
 
     /// Panics unless the check [`passed`](Self::passed), with a message that lists each finding

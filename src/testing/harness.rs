@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use super::{Checker, Expect, Finding, Record, RecordingCallback, Script, Severity, Verdict};
-use crate::{Event, Handle, MapiSync, SimulatedHost, SyncFlags, SyncReport, Unknown};
+use crate::{
+    Event, Handle, MapiSync, ProgressCallback, SimulatedHost, SyncFlags, SyncReport, Unknown,
+};
 
 /// Runs a store provider's `SynchronizeInBackground` under a [`SimulatedHost`] with a
 /// [`RecordingCallback`], and gives back a [`SyncRun`] to assert on: the protocol, the calls, and
@@ -94,8 +96,19 @@ impl SyncTest {
 
     /// Runs one synchronization of `store` and returns what happened.
     pub fn run(&self, store: &MapiSync) -> SyncRun {
+        self.run_with(store, |recorder| recorder)
+    }
+
+    /// Like [`run`](Self::run), with a callback of the caller's in front of the recorder:
+    /// `front` receives the recording callback and returns what the provider is handed (a UI
+    /// that forwards every call to it, say). What `front` does not forward is not recorded.
+    pub fn run_with(
+        &self,
+        store: &MapiSync,
+        front: impl FnOnce(ProgressCallback) -> ProgressCallback,
+    ) -> SyncRun {
         let recorder = RecordingCallback::new(self.script.clone());
-        let report = self.host.run(store, self.flags, recorder.callback());
+        let report = self.host.run(store, self.flags, front(recorder.callback()));
         SyncRun {
             report,
             recorder,
@@ -146,6 +159,12 @@ impl SyncRun {
                 verdict.push(host_finding(
                     "SynchronizeInBackground succeeded but wrote a null done event",
                     "a done event's handle through phSyncDoneEvent",
+                ));
+            }
+            for (slot, error) in &self.report.refused {
+                verdict.push(host_finding(
+                    format!("{slot} was refused with {}: {error}", error.hresult()),
+                    "text within MAX_TEXT_LEN UTF-16 code units",
                 ));
             }
             if !self.report.signalled {

@@ -120,18 +120,7 @@ impl SimulatedHost {
         drop(watcher);
         let done_event = match started {
             Ok(handle) => handle,
-            Err(e) => {
-                let (done_calls, refused) = watch.seen();
-                return SyncReport {
-                    started: e.hresult(),
-                    done_event: Handle::NULL,
-                    signalled: false,
-                    done_calls,
-                    closed: Ok(()),
-                    elapsed: started_at.elapsed(),
-                    refused,
-                };
-            }
+            Err(e) => return watch.report(e.hresult(), Handle::NULL, false, Ok(()), started_at),
         };
 
         let signalled = match Event::from_handle(done_event) {
@@ -143,16 +132,7 @@ impl SimulatedHost {
             watch.wait_for_done(Instant::now() + DONE_GRACE);
         }
         let closed = Event::close_handle(done_event).map_err(|e| e.hresult());
-        let (done_calls, refused) = watch.seen();
-        SyncReport {
-            started: HResult::S_OK,
-            done_event,
-            signalled,
-            done_calls,
-            closed,
-            elapsed: started_at.elapsed(),
-            refused,
-        }
+        watch.report(HResult::S_OK, done_event, signalled, closed, started_at)
     }
 }
 
@@ -165,9 +145,24 @@ struct DoneWatch {
 }
 
 impl DoneWatch {
-    /// The `Done` calls and the refused calls so far.
-    fn seen(&self) -> (Vec<(Handle, HResult)>, Vec<(Slot, Error)>) {
-        (self.calls.lock().clone(), self.refused.lock().clone())
+    /// The report of a run, with the `Done` calls and refused calls seen so far.
+    fn report(
+        &self,
+        started: HResult,
+        done_event: Handle,
+        signalled: bool,
+        closed: core::result::Result<(), HResult>,
+        started_at: Instant,
+    ) -> SyncReport {
+        SyncReport {
+            started,
+            done_event,
+            signalled,
+            done_calls: self.calls.lock().clone(),
+            closed,
+            elapsed: started_at.elapsed(),
+            refused: self.refused.lock().clone(),
+        }
     }
 
     fn wait_for_done(&self, deadline: Instant) {

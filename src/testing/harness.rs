@@ -167,7 +167,7 @@ impl SyncRun {
                     "text within MAX_TEXT_LEN UTF-16 code units",
                 ));
             }
-            if !self.report.signalled {
+            if !self.report.signalled && !self.report.done_event.is_null() {
                 verdict.push(host_finding(
                     format!(
                         "the done event was not signalled ({:?} waited)",

@@ -293,6 +293,21 @@ struct FixtureProbe {
     atomic_uint error_calls;
     atomic_uint done_calls;
 
+    /* The stores' counters (see FixtureStoreRecord). */
+    atomic_uint sync_calls;
+    _Atomic(HRESULT) last_sync_hr;
+    atomic_uint last_size;
+    atomic_uint last_flags;
+    atomic_uintptr_t last_session;
+    atomic_uintptr_t last_event;
+    atomic_uint runs_started;
+    atomic_uint runs_finished;
+    atomic_uint signals;
+    atomic_uint store_done_calls;
+    _Atomic(HRESULT) last_done_status;
+    atomic_uint failed_answers;
+    _Atomic(HRESULT) last_failed_answer;
+
     /* The last call's arguments, under `lock`. */
     atomic_flag lock;
     ULONG last_index;
@@ -448,6 +463,19 @@ FixtureProbe *fixture_probe_new(void) {
     atomic_init(&probe->progress_calls, 0);
     atomic_init(&probe->error_calls, 0);
     atomic_init(&probe->done_calls, 0);
+    atomic_init(&probe->sync_calls, 0);
+    atomic_init(&probe->last_sync_hr, S_OK);
+    atomic_init(&probe->last_size, 0);
+    atomic_init(&probe->last_flags, 0);
+    atomic_init(&probe->last_session, 0);
+    atomic_init(&probe->last_event, 0);
+    atomic_init(&probe->runs_started, 0);
+    atomic_init(&probe->runs_finished, 0);
+    atomic_init(&probe->signals, 0);
+    atomic_init(&probe->store_done_calls, 0);
+    atomic_init(&probe->last_done_status, S_OK);
+    atomic_init(&probe->failed_answers, 0);
+    atomic_init(&probe->last_failed_answer, S_OK);
     atomic_flag_clear(&probe->lock);
     probe->last_index = 0;
     probe->last_index_max = 0;
@@ -512,4 +540,421 @@ IMAPISyncProgressCallback *fixture_callback_new(FixtureProbe *probe) {
 
 ULONG fixture_callback_ref_count(IMAPISyncProgressCallback *cb) {
     return (ULONG)atomic_load(&self_of(cb)->refs);
+}
+
+/* ---- The C host -------------------------------------------------------------------------- */
+
+size_t fixture_sync_host(IUnknown *store, unsigned variant, ULONG flags, IUnknown *session,
+                         IUnknown *callback, FixtureHostReport *out) {
+    void *ppv = NULL;
+    IMAPISync *sync;
+    FixtureMapisibV2 v2;
+    MAPISIB sent;
+    PMAPISIB psib = &v2.sib;
+    HANDLE done_event = FIXTURE_SENTINEL;
+
+    memset(out, 0, sizeof *out);
+    out->done_event = (uintptr_t)done_event;
+    if (variant > FIXTURE_SIB_EXTENDED) {
+        out->hr = E_NOTIMPL;
+        return sizeof *out;
+    }
+    out->qi_hr = store->lpVtbl->QueryInterface(store, &IID_IMAPISync, &ppv);
+    out->sync = (uintptr_t)ppv;
+    if (FAILED(out->qi_hr) || !ppv) {
+        return sizeof *out;
+    }
+    sync = ppv;
+
+    memset(&v2, 0, sizeof v2);
+    v2.sib.ulSize = (ULONG)sizeof(MAPISIB);
+    v2.sib.ulFlags = flags;
+    v2.sib.psesSync = (LPMAPISESSION)(void *)session;
+    v2.sib.punkCallBack = callback;
+    v2.sib.phSyncDoneEvent = &done_event;
+    v2.ulExtra = FIXTURE_TAIL_ULONG;
+    v2.hExtra = FIXTURE_TAIL_HANDLE;
+    v2.ullExtra = FIXTURE_TAIL_U64;
+    switch (variant) {
+    case FIXTURE_SIB_NULL:
+        psib = NULL;
+        break;
+    case FIXTURE_SIB_SIZE_ZERO:
+        v2.sib.ulSize = 0;
+        break;
+    case FIXTURE_SIB_SIZE_SMALL:
+        v2.sib.ulSize = (ULONG)sizeof(MAPISIB) - 1;
+        break;
+    case FIXTURE_SIB_NULL_DONE_EVENT:
+        v2.sib.phSyncDoneEvent = NULL;
+        break;
+    case FIXTURE_SIB_NULL_CALLBACK:
+        v2.sib.punkCallBack = NULL;
+        break;
+    case FIXTURE_SIB_EXTENDED:
+        v2.sib.ulSize = (ULONG)sizeof(FixtureMapisibV2);
+        break;
+    default:
+        break;
+    }
+    sent = v2.sib;
+    out->size = psib ? psib->ulSize : 0;
+
+    out->called = 1;
+    out->hr = sync->lpVtbl->SynchronizeInBackground(sync, psib);
+
+    out->done_event = (uintptr_t)done_event;
+    out->sib_intact = memcmp(&sent, &v2.sib, sizeof sent) == 0;
+    out->tail_intact = v2.ulExtra == FIXTURE_TAIL_ULONG && v2.hExtra == FIXTURE_TAIL_HANDLE
+                       && v2.ullExtra == FIXTURE_TAIL_U64;
+    out->release = sync->lpVtbl->Release(sync);
+    return sizeof *out;
+}
+
+/* ---- The C store ------------------------------------------------------------------------- */
+
+typedef struct FixtureStore {
+    const IMAPISyncVtbl *lpVtbl; /* first: a pointer to the object is the interface pointer */
+    atomic_uint refs;
+    FixtureProbe *probe;
+    /* A callback reference kept by FIXTURE_STORE_LEAK_CALLBACK. */
+    _Atomic(IMAPISyncProgressCallback *) leaked;
+
+    /* Under `lock`. */
+    atomic_flag lock;
+    FixtureStoreConfig config;
+    HANDLE next_event;
+    FixtureSignalFn signal;
+    FixtureSpawnFn spawn;
+} FixtureStore;
+
+/* One synchronization, owned by whoever runs it (the calling thread or the spawned one). */
+typedef struct StoreWork {
+    FixtureStore *store; /* a reference of its own */
+    IMAPISyncProgressCallback *callback; /* a reference of its own */
+    IUnknown *session;                   /* NULL, or a reference of its own */
+    HANDLE event;
+    FixtureStoreConfig config;
+    FixtureSignalFn signal;
+} StoreWork;
+
+static FixtureStore *store_of(IMAPISync *This) {
+    return (FixtureStore *)(void *)This;
+}
+
+static void store_lock(FixtureStore *self) {
+    while (atomic_flag_test_and_set_explicit(&self->lock, memory_order_acquire)) {
+        /* spin: the critical sections are a few stores long */
+    }
+}
+
+static void store_unlock(FixtureStore *self) {
+    atomic_flag_clear_explicit(&self->lock, memory_order_release);
+}
+
+static ULONG STDMETHODCALLTYPE store_add_ref(IMAPISync *This) {
+    FixtureStore *self = store_of(This);
+    atomic_fetch_add(&self->probe->add_ref_calls, 1);
+    return (ULONG)(atomic_fetch_add(&self->refs, 1) + 1);
+}
+
+static ULONG STDMETHODCALLTYPE store_release(IMAPISync *This) {
+    FixtureStore *self = store_of(This);
+    FixtureProbe *probe = self->probe;
+    IMAPISyncProgressCallback *leaked;
+    ULONG count;
+    atomic_fetch_add(&probe->release_calls, 1);
+    count = (ULONG)(atomic_fetch_sub(&self->refs, 1) - 1);
+    if (count == 0) {
+        /* seq_cst on the decrement orders every earlier use of the object before this. */
+        leaked = atomic_exchange(&self->leaked, NULL);
+        if (leaked) {
+            leaked->lpVtbl->Release(leaked);
+        }
+        free(self);
+        atomic_fetch_add(&probe->objects_destroyed, 1);
+    }
+    return count;
+}
+
+static HRESULT STDMETHODCALLTYPE store_query_interface(IMAPISync *This, REFIID riid,
+                                                       void **ppvObject) {
+    FixtureStore *self = store_of(This);
+    atomic_fetch_add(&self->probe->query_interface_calls, 1);
+    if (!ppvObject) {
+        return E_POINTER;
+    }
+    *ppvObject = NULL;
+    if (!riid) {
+        return E_INVALIDARG;
+    }
+    if (!iid_equal(riid, &IID_IUnknown) && !iid_equal(riid, &IID_IMAPISync)) {
+        return E_NOINTERFACE;
+    }
+    store_add_ref(This);
+    *ppvObject = This;
+    return S_OK;
+}
+
+/* Notes a failed answer of the host's callback. */
+static void note_answer(FixtureProbe *probe, HRESULT answer) {
+    if (FAILED(answer)) {
+        atomic_fetch_add(&probe->failed_answers, 1);
+        atomic_store(&probe->last_failed_answer, answer);
+    }
+}
+
+static void store_done(FixtureProbe *probe, IMAPISyncProgressCallback *cb, HANDLE event,
+                       HRESULT status) {
+    atomic_fetch_add(&probe->store_done_calls, 1);
+    atomic_store(&probe->last_done_status, status);
+    note_answer(probe, cb->lpVtbl->Done(cb, event, status));
+}
+
+/* The synchronization itself: the body of the worker thread, or run in place. */
+static void store_run(void *arg) {
+    StoreWork *work = arg;
+    FixtureStore *store = work->store;
+    FixtureProbe *probe = store->probe;
+    IMAPISyncProgressCallback *cb = work->callback, *previous;
+    const FixtureStoreConfig *config = &work->config;
+    uint32_t mis = config->misbehaviours;
+    HRESULT status = config->final_hr, answer;
+    HANDLE done_handle = (mis & FIXTURE_STORE_WRONG_HANDLE) ? FIXTURE_WRONG_HANDLE : work->event;
+    int cancelled = 0;
+    ULONG i;
+
+    for (i = 1; i <= config->steps; i++) {
+        answer = cb->lpVtbl->Progress(cb, progress_text, i, config->steps);
+        note_answer(probe, answer);
+        if (FAILED(answer) && !(mis & FIXTURE_STORE_IGNORE_CANCEL)) {
+            /* MAPI_E_USER_CANCEL, say: stop here and report it as the final status. */
+            cancelled = 1;
+            status = answer;
+            break;
+        }
+    }
+    if (config->call_error && !cancelled) {
+        note_answer(probe, cb->lpVtbl->Error(cb, config->error_hr, error_text));
+    }
+    if (!(mis & FIXTURE_STORE_SKIP_DONE)) {
+        store_done(probe, cb, done_handle, status);
+    }
+    if (mis & FIXTURE_STORE_DONE_TWICE) {
+        store_done(probe, cb, done_handle, status);
+    }
+    if (mis & FIXTURE_STORE_PROGRESS_AFTER_DONE) {
+        note_answer(probe, cb->lpVtbl->Progress(cb, NULL, config->steps, config->steps));
+    }
+
+    /* Let go of everything of the host's, then of the store, and only then signal: a host that
+     * sees the event set can check Done and count references at once. After the store's Release
+     * nothing here touches the store or the probe (a last Release frees the store). */
+    if (mis & FIXTURE_STORE_LEAK_CALLBACK) {
+        previous = atomic_exchange(&store->leaked, cb);
+        if (previous) {
+            previous->lpVtbl->Release(previous);
+        }
+    } else {
+        cb->lpVtbl->Release(cb);
+    }
+    if (work->session) {
+        work->session->lpVtbl->Release(work->session);
+    }
+    atomic_fetch_add(&probe->runs_finished, 1);
+    if (!(mis & FIXTURE_STORE_SKIP_SIGNAL) && work->signal) {
+        atomic_fetch_add(&probe->signals, 1);
+    }
+    store->lpVtbl->Release((IMAPISync *)(void *)store);
+    if (!(mis & FIXTURE_STORE_SKIP_SIGNAL) && work->signal) {
+        work->signal(work->event);
+    }
+    free(work);
+}
+
+/* SynchronizeInBackground without the bookkeeping of the call. */
+static HRESULT store_start(FixtureStore *self, PMAPISIB psibpb) {
+    FixtureProbe *probe = self->probe;
+    MAPISIB sib;
+    void *ppv = NULL;
+    StoreWork *work;
+    HANDLE event;
+    FixtureSpawnFn spawn;
+    uint32_t write_handle;
+    HRESULT hr;
+
+    if (!psibpb) {
+        atomic_store(&probe->last_size, 0);
+        return E_INVALIDARG;
+    }
+    atomic_store(&probe->last_size, psibpb->ulSize);
+    atomic_store(&probe->last_flags, 0);
+    atomic_store(&probe->last_session, 0);
+    if (psibpb->ulSize < sizeof(MAPISIB)) {
+        return E_INVALIDARG;
+    }
+    /* A larger ulSize is a later version of the structure: only the part we know is read. */
+    memcpy(&sib, psibpb, sizeof sib);
+    atomic_store(&probe->last_flags, sib.ulFlags);
+    atomic_store(&probe->last_session, (uintptr_t)(void *)sib.psesSync);
+    if (!sib.phSyncDoneEvent) {
+        return E_INVALIDARG;
+    }
+    if (sib.ulFlags & ~(ULONG)FIXTURE_SYNC_ALL_FLAGS) {
+        return MAPI_E_UNKNOWN_FLAGS;
+    }
+    if (!sib.punkCallBack) {
+        return E_INVALIDARG;
+    }
+    hr = sib.punkCallBack->lpVtbl->QueryInterface(sib.punkCallBack,
+                                                  &IID_IMAPISyncProgressCallback, &ppv);
+    if (FAILED(hr) || !ppv) {
+        return E_NOINTERFACE;
+    }
+
+    work = malloc(sizeof *work);
+    if (!work) {
+        ((IMAPISyncProgressCallback *)ppv)->lpVtbl->Release(ppv);
+        return E_OUTOFMEMORY;
+    }
+    store_lock(self);
+    work->config = self->config;
+    work->signal = self->signal;
+    spawn = self->spawn;
+    event = self->next_event;
+    self->next_event = NULL;
+    store_unlock(self);
+    if (!event) {
+        ((IMAPISyncProgressCallback *)ppv)->lpVtbl->Release(ppv);
+        free(work);
+        return E_FAIL;
+    }
+    work->event = event;
+    work->callback = ppv;
+    work->session = (IUnknown *)(void *)sib.psesSync;
+    if (work->session) {
+        work->session->lpVtbl->AddRef(work->session);
+    }
+    work->store = self;
+    store_add_ref((IMAPISync *)(void *)self);
+
+    /* Read before the run: whoever runs `work` frees it. */
+    write_handle = !(work->config.misbehaviours & FIXTURE_STORE_NO_HANDLE);
+
+    atomic_store(&probe->last_event, (uintptr_t)event);
+    atomic_fetch_add(&probe->runs_started, 1);
+    if (work->config.threaded && spawn) {
+        if (spawn(store_run, work) != 0) {
+            atomic_fetch_sub(&probe->runs_started, 1);
+            work->callback->lpVtbl->Release(work->callback);
+            if (work->session) {
+                work->session->lpVtbl->Release(work->session);
+            }
+            store_release((IMAPISync *)(void *)self);
+            free(work);
+            return E_OUTOFMEMORY;
+        }
+        /* `work` is the thread's now. */
+    } else {
+        store_run(work);
+    }
+    if (write_handle) {
+        *sib.phSyncDoneEvent = event;
+    }
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE store_synchronize(IMAPISync *This, PMAPISIB psibpb) {
+    FixtureStore *self = store_of(This);
+    FixtureProbe *probe = self->probe;
+    HRESULT hr;
+    /* The caller holds a reference for the call, so `self` outlives store_start. */
+    hr = store_start(self, psibpb);
+    atomic_store(&probe->last_sync_hr, hr);
+    atomic_fetch_add(&probe->sync_calls, 1);
+    return hr;
+}
+
+static const IMAPISyncVtbl store_vtbl = {
+    store_query_interface, store_add_ref, store_release, store_synchronize,
+};
+
+IMAPISync *fixture_store_new(FixtureProbe *probe) {
+    FixtureStore *self = malloc(sizeof *self);
+    if (!self) {
+        return NULL;
+    }
+    self->lpVtbl = &store_vtbl;
+    atomic_init(&self->refs, 1);
+    self->probe = probe;
+    atomic_init(&self->leaked, NULL);
+    atomic_flag_clear(&self->lock);
+    memset(&self->config, 0, sizeof self->config);
+    self->config.steps = 3;
+    self->config.error_hr = MAPI_E_NETWORK_ERROR;
+    self->config.final_hr = S_OK;
+    self->next_event = NULL;
+    self->signal = NULL;
+    self->spawn = NULL;
+    atomic_fetch_add(&probe->objects_created, 1);
+    return (IMAPISync *)(void *)self;
+}
+
+void fixture_store_configure(IMAPISync *store, const FixtureStoreConfig *config) {
+    FixtureStore *self = store_of(store);
+    store_lock(self);
+    self->config = *config;
+    store_unlock(self);
+}
+
+void fixture_store_set_next_event(IMAPISync *store, HANDLE event) {
+    FixtureStore *self = store_of(store);
+    store_lock(self);
+    self->next_event = event;
+    store_unlock(self);
+}
+
+void fixture_store_set_signal(IMAPISync *store, FixtureSignalFn signal) {
+    FixtureStore *self = store_of(store);
+    store_lock(self);
+    self->signal = signal;
+    store_unlock(self);
+}
+
+void fixture_store_set_spawn(IMAPISync *store, FixtureSpawnFn spawn) {
+    FixtureStore *self = store_of(store);
+    store_lock(self);
+    self->spawn = spawn;
+    store_unlock(self);
+}
+
+uint32_t fixture_store_release_leaked(IMAPISync *store) {
+    IMAPISyncProgressCallback *leaked = atomic_exchange(&store_of(store)->leaked, NULL);
+    if (!leaked) {
+        return 0;
+    }
+    leaked->lpVtbl->Release(leaked);
+    return 1;
+}
+
+ULONG fixture_store_ref_count(IMAPISync *store) {
+    return (ULONG)atomic_load(&store_of(store)->refs);
+}
+
+size_t fixture_probe_store_record(FixtureProbe *probe, FixtureStoreRecord *out) {
+    memset(out, 0, sizeof *out);
+    out->sync_calls = atomic_load(&probe->sync_calls);
+    out->last_sync_hr = atomic_load(&probe->last_sync_hr);
+    out->last_size = atomic_load(&probe->last_size);
+    out->last_flags = atomic_load(&probe->last_flags);
+    out->last_session = atomic_load(&probe->last_session);
+    out->last_event = atomic_load(&probe->last_event);
+    out->runs_started = atomic_load(&probe->runs_started);
+    out->runs_finished = atomic_load(&probe->runs_finished);
+    out->signals = atomic_load(&probe->signals);
+    out->done_calls = atomic_load(&probe->store_done_calls);
+    out->last_done_status = atomic_load(&probe->last_done_status);
+    out->failed_answers = atomic_load(&probe->failed_answers);
+    out->last_failed_answer = atomic_load(&probe->last_failed_answer);
+    return sizeof *out;
 }

@@ -1,14 +1,19 @@
 //! The C test fixture of `mapisync`: Rust declarations of the functions in `c/fixture.h`.
 //!
 //! Written against `c/mapisync.h`, a C declaration of the interfaces made from the reference
-//! independently of `mapisync::abi`, the fixture has three parts:
+//! independently of `mapisync::abi`, the fixture has five parts:
 //!
 //! - **layout**: what a C compiler makes of every declaration ([`fixture_layout`]);
 //! - **a C caller** that drives an `IMAPISyncProgressCallback` made elsewhere (in the tests, by
 //!   `mapisync::ProgressCallback::new`): [`fixture_check_identity`], [`fixture_drive_calls`],
 //!   [`fixture_call_with_text_of`] and one function per slot;
 //! - **a C implementation** of `IMAPISyncProgressCallback` ([`fixture_callback_new`]) whose calls
-//!   and destruction are recorded in a [`FixtureProbe`] that outlives it.
+//!   and destruction are recorded in a [`FixtureProbe`] that outlives it;
+//! - **a C host** that calls `IMAPISync::SynchronizeInBackground` on a store made elsewhere, with
+//!   a correct `MAPISIB` or one of the bad ones ([`fixture_sync_host`], `FIXTURE_SIB_*`);
+//! - **a C store** implementing `IMAPISync` ([`fixture_store_new`]), configurable
+//!   ([`FixtureStoreConfig`]) down to misbehaviours (`FIXTURE_STORE_*`), whose runs are recorded
+//!   in the probe ([`fixture_probe_store_record`]).
 //!
 //! This crate deliberately does not depend on `mapisync` (it is one of its dev-dependencies):
 //! interface pointers are `*mut c_void` here and the tests cast them to the `mapisync::abi`
@@ -39,6 +44,53 @@ pub const FIXTURE_QI_NULL_SUCCESS: u32 = 2;
 
 /// `FIXTURE_TEXT_CAP`: how many code units of the last text a probe keeps.
 pub const FIXTURE_TEXT_CAP: usize = 64;
+
+/// `FIXTURE_SENTINEL`: what [`fixture_sync_host`] pre-fills its `HANDLE` variable with. Still
+/// there after the call means the store wrote nothing through `phSyncDoneEvent`.
+pub const FIXTURE_SENTINEL: usize = 0x5A5A_5A50;
+
+/// `FIXTURE_SYNC_ALL_FLAGS`: every `SYNC_*` bit `mapisync.h` defines.
+pub const FIXTURE_SYNC_ALL_FLAGS: u32 = 0x2202_12C3;
+
+/// `FIXTURE_SIB_GOOD`: [`fixture_sync_host`] sends a correct `MAPISIB`
+/// (`ulSize = sizeof(MAPISIB)`).
+pub const FIXTURE_SIB_GOOD: u32 = 0;
+/// `FIXTURE_SIB_NULL`: `psibpb = NULL`.
+pub const FIXTURE_SIB_NULL: u32 = 1;
+/// `FIXTURE_SIB_SIZE_ZERO`: `ulSize = 0`.
+pub const FIXTURE_SIB_SIZE_ZERO: u32 = 2;
+/// `FIXTURE_SIB_SIZE_SMALL`: `ulSize = sizeof(MAPISIB) - 1`.
+pub const FIXTURE_SIB_SIZE_SMALL: u32 = 3;
+/// `FIXTURE_SIB_NULL_DONE_EVENT`: `phSyncDoneEvent = NULL`.
+pub const FIXTURE_SIB_NULL_DONE_EVENT: u32 = 4;
+/// `FIXTURE_SIB_NULL_CALLBACK`: `punkCallBack = NULL`, whatever callback is passed.
+pub const FIXTURE_SIB_NULL_CALLBACK: u32 = 5;
+/// `FIXTURE_SIB_EXTENDED`: a `FixtureMapisibV2` (`MAPISIB` then three more fields), with
+/// `ulSize = sizeof(FixtureMapisibV2)`.
+pub const FIXTURE_SIB_EXTENDED: u32 = 6;
+
+/// `FIXTURE_STORE_DONE_TWICE`: the C store calls `Done` twice.
+pub const FIXTURE_STORE_DONE_TWICE: u32 = 0x01;
+/// `FIXTURE_STORE_SKIP_DONE`: the C store never calls `Done`.
+pub const FIXTURE_STORE_SKIP_DONE: u32 = 0x02;
+/// `FIXTURE_STORE_LEAK_CALLBACK`: the C store keeps its callback reference (released when the
+/// store is destroyed, or by [`fixture_store_release_leaked`]).
+pub const FIXTURE_STORE_LEAK_CALLBACK: u32 = 0x04;
+/// `FIXTURE_STORE_WRONG_HANDLE`: `Done` brings back [`FIXTURE_WRONG_HANDLE`].
+pub const FIXTURE_STORE_WRONG_HANDLE: u32 = 0x08;
+/// `FIXTURE_STORE_SKIP_SIGNAL`: the signal function is never called.
+pub const FIXTURE_STORE_SKIP_SIGNAL: u32 = 0x10;
+/// `FIXTURE_STORE_NO_HANDLE`: `S_OK` without writing `*phSyncDoneEvent`.
+pub const FIXTURE_STORE_NO_HANDLE: u32 = 0x20;
+/// `FIXTURE_STORE_PROGRESS_AFTER_DONE`: `Progress(NULL, steps, steps)` after `Done`.
+pub const FIXTURE_STORE_PROGRESS_AFTER_DONE: u32 = 0x40;
+/// `FIXTURE_STORE_IGNORE_CANCEL`: carries on after a failed `Progress`, and ends with the
+/// configured status.
+pub const FIXTURE_STORE_IGNORE_CANCEL: u32 = 0x80;
+
+/// `FIXTURE_WRONG_HANDLE`: what `FIXTURE_STORE_WRONG_HANDLE` passes to `Done`; odd, so never an
+/// emulated event handle.
+pub const FIXTURE_WRONG_HANDLE: usize = 0x4321;
 
 /// `FixtureLayout`: every size, alignment and offset of `mapisync.h` as the C compiler laid it
 /// out. Field names follow the C declarations (`<struct>_<field>` for offsets).
@@ -287,6 +339,107 @@ impl FixtureRecord {
     }
 }
 
+/// `FixtureHostReport`: what [`fixture_sync_host`] did and saw. Pointers are given as integers.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FixtureHostReport {
+    /// `QueryInterface(IID_IMAPISync)` on the store; nothing else ran if it failed.
+    pub qi_hr: i32,
+    /// The `IMAPISync*` it gave (0 if it failed).
+    pub sync: usize,
+    /// 1 if `SynchronizeInBackground` was called.
+    pub called: u32,
+    /// The `ulSize` sent (0 with [`FIXTURE_SIB_NULL`]).
+    pub size: u32,
+    /// What `SynchronizeInBackground` returned.
+    pub hr: i32,
+    /// The host's `HANDLE` variable afterwards: [`FIXTURE_SENTINEL`] if untouched.
+    pub done_event: usize,
+    /// 1 if the `MAPISIB` sent (`[in]` only) was left as it was.
+    pub sib_intact: u32,
+    /// With [`FIXTURE_SIB_EXTENDED`]: 1 if the fields after `MAPISIB` were left alone.
+    pub tail_intact: u32,
+    /// The host's `Release` of its `IMAPISync` reference: the count left.
+    pub release: u32,
+}
+
+/// `FixtureStoreConfig`: what a synchronization of the C store does.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixtureStoreConfig {
+    /// `Progress(fixture_progress_text(), i, steps)` for `i` in `1..=steps`; a failed answer
+    /// ends the loop and becomes the final status.
+    pub steps: u32,
+    /// Nonzero: then `Error(error_hr, fixture_error_text())` (unless cancelled).
+    pub call_error: u32,
+    /// The HRESULT of that `Error`.
+    pub error_hr: i32,
+    /// The status passed to `Done`.
+    pub final_hr: i32,
+    /// `FIXTURE_STORE_*` bits; 0 for a store that keeps the protocol.
+    pub misbehaviours: u32,
+    /// Nonzero, with a spawn function set: run on a thread it starts.
+    pub threaded: u32,
+}
+
+impl Default for FixtureStoreConfig {
+    /// What [`fixture_store_new`] starts with: 3 steps, no `Error` (`MAPI_E_NETWORK_ERROR` if
+    /// enabled), final `S_OK`, no misbehaviour, synchronous.
+    fn default() -> Self {
+        FixtureStoreConfig {
+            steps: 3,
+            call_error: 0,
+            error_hr: 0x8004_0115_u32 as i32,
+            final_hr: 0,
+            misbehaviours: 0,
+            threaded: 0,
+        }
+    }
+}
+
+/// `FixtureStoreRecord`: what the C stores of one probe did.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FixtureStoreRecord {
+    /// `SynchronizeInBackground` calls.
+    pub sync_calls: u32,
+    /// What the last one returned.
+    pub last_sync_hr: i32,
+    /// Its `MAPISIB.ulSize` (0 if `psibpb` was null).
+    pub last_size: u32,
+    /// Its `MAPISIB.ulFlags` (0 if it got no further than `ulSize`).
+    pub last_flags: u32,
+    /// Its `psesSync` (0 if it got no further than `ulSize`).
+    pub last_session: usize,
+    /// The done event the last started run handed out.
+    pub last_event: usize,
+    /// Synchronizations started, synchronously or on a thread.
+    pub runs_started: u32,
+    /// Those that got to the end, just before the signal.
+    pub runs_finished: u32,
+    /// Calls of the signal function.
+    pub signals: u32,
+    /// `Done` calls the stores made.
+    pub done_calls: u32,
+    /// The status of the last `Done`.
+    pub last_done_status: i32,
+    /// `Progress`/`Error`/`Done` calls the host answered with a failure.
+    pub failed_answers: u32,
+    /// The last such answer.
+    pub last_failed_answer: i32,
+}
+
+/// `FixtureSignalFn`: sets the done event `event` for the C store (which cannot: events are
+/// emulated by whoever creates them).
+pub type FixtureSignalFn = unsafe extern "C" fn(event: *mut c_void);
+
+/// `FixtureRunFn`: what the C store gives a [`FixtureSpawnFn`] to run.
+pub type FixtureRunFn = unsafe extern "C" fn(arg: *mut c_void);
+
+/// `FixtureSpawnFn`: runs `run(arg)` on a new, detached thread; returns 0 if it started,
+/// anything else if not.
+pub type FixtureSpawnFn = unsafe extern "C" fn(run: FixtureRunFn, arg: *mut c_void) -> i32;
+
 /// `FixtureProbe`: owns the answers and the record of the C objects made with it; outlives them.
 /// Opaque: only ever behind a pointer.
 #[repr(C)]
@@ -384,4 +537,60 @@ extern "C" {
 
     /// The count of a live C object made by [`fixture_callback_new`], read without changing it.
     pub fn fixture_callback_ref_count(cb: *mut c_void) -> u32;
+
+    /// Plays Outlook's part up to the wait: QueryInterfaces `store` (an `IUnknown*` the caller
+    /// holds a reference on) for `IID_IMAPISync`, builds the `MAPISIB` that `variant` (one of the
+    /// `FIXTURE_SIB_*`) says with `flags`, `session` (may be null) and `callback` (may be null, or
+    /// any `IUnknown*`), pre-fills the `HANDLE` variable with [`FIXTURE_SENTINEL`], calls
+    /// `SynchronizeInBackground`, releases its `IMAPISync` reference and reports in `*out`. It does
+    /// not wait for the done event nor close it: that is the caller's. An unknown `variant` sends
+    /// nothing and reports `hr = E_NOTIMPL`. Returns `sizeof(FixtureHostReport)`.
+    pub fn fixture_sync_host(
+        store: *mut c_void,
+        variant: u32,
+        flags: u32,
+        session: *mut c_void,
+        callback: *mut c_void,
+        out: *mut FixtureHostReport,
+    ) -> usize;
+
+    /// A new C store (an `IMAPISync*`) recording into `probe`, which must outlive it, with a count
+    /// of 1 owned by the caller; configured as [`FixtureStoreConfig::default`], without an event,
+    /// a signal or a spawn function. Null if out of memory.
+    ///
+    /// Its QueryInterface answers `IID_IUnknown` and `IID_IMAPISync` only. Its
+    /// `SynchronizeInBackground` checks the `MAPISIB` as mapisync's Rust stores do
+    /// (`E_INVALIDARG`, `MAPI_E_UNKNOWN_FLAGS`, `E_NOINTERFACE`, in the same order), then needs an
+    /// event ([`fixture_store_set_next_event`]; `E_FAIL` without), runs the synchronization
+    /// synchronously (or on a thread from the spawn function when configured `threaded`;
+    /// `E_OUTOFMEMORY` if it fails to start), releases the callback, the session and itself, calls
+    /// the signal function, writes the event through `phSyncDoneEvent` and returns `S_OK`.
+    pub fn fixture_store_new(probe: *mut FixtureProbe) -> *mut c_void;
+
+    /// What the next synchronizations of `store` do (copied).
+    pub fn fixture_store_configure(store: *mut c_void, config: *const FixtureStoreConfig);
+
+    /// The done event the next `SynchronizeInBackground` of `store` hands out; a started run
+    /// consumes it.
+    pub fn fixture_store_set_next_event(store: *mut c_void, event: *mut c_void);
+
+    /// The function `store` calls to signal its done event (`None`: it signals nothing).
+    pub fn fixture_store_set_signal(store: *mut c_void, signal: Option<FixtureSignalFn>);
+
+    /// The function `store` starts its threads with (`None`: it always runs synchronously).
+    pub fn fixture_store_set_spawn(store: *mut c_void, spawn: Option<FixtureSpawnFn>);
+
+    /// Releases a callback reference kept by [`FIXTURE_STORE_LEAK_CALLBACK`] now; 1 if there was
+    /// one, 0 if not.
+    pub fn fixture_store_release_leaked(store: *mut c_void) -> u32;
+
+    /// The count of a live C store, read without changing it.
+    pub fn fixture_store_ref_count(store: *mut c_void) -> u32;
+
+    /// Copies the store part of the probe's record into `*out`; returns
+    /// `sizeof(FixtureStoreRecord)`.
+    pub fn fixture_probe_store_record(
+        probe: *mut FixtureProbe,
+        out: *mut FixtureStoreRecord,
+    ) -> usize;
 }

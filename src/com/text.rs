@@ -21,6 +21,7 @@ pub const MAX_TEXT_LEN: usize = 32_767;
 /// `ptr` is null, or valid for reads of every code unit up to and including its NUL terminator or
 /// of `MAX_TEXT_LEN + 1` code units, whichever comes first; those units are not written while the
 /// returned borrow, whose lifetime the caller chooses, is alive.
+#[inline]
 pub(crate) unsafe fn read_text<'a>(
     ptr: *const WCHAR,
     what: &'static str,
@@ -34,15 +35,28 @@ pub(crate) unsafe fn read_text<'a>(
     while unsafe { ptr.add(len).read() } != 0 {
         len += 1;
         if len > MAX_TEXT_LEN {
-            return Err(Error::TextTooLong {
-                what,
-                limit: MAX_TEXT_LEN,
-            });
+            return Err(too_long(what));
         }
     }
-    // SAFETY: the loop read `len` non-NUL units followed by a NUL at `ptr + len`, all readable and
-    // unchanged for `'a` by the caller's guarantee: exactly what `from_ptr_unchecked` requires.
-    Ok(Some(unsafe { U16CStr::from_ptr_unchecked(ptr, len) }))
+    // SAFETY: the loop read `len` non-NUL units followed by a NUL at `ptr + len`: `len + 1`
+    // readable units, unchanged for `'a` by the caller's guarantee, with the NUL last and no other:
+    // a valid slice for `from_raw_parts` (`ptr` is non-null and, being readable as `u16`s, aligned)
+    // and exactly what `from_slice_unchecked` requires. (`from_ptr_unchecked` would do the same but
+    // is not inlined across crates.)
+    Ok(Some(unsafe {
+        U16CStr::from_slice_unchecked(core::slice::from_raw_parts(ptr, len + 1))
+    }))
+}
+
+/// The error for text with no NUL within the bound: out of line, so that `read_text` stays small
+/// enough to inline into every thunk.
+#[cold]
+#[inline(never)]
+fn too_long(what: &'static str) -> Error {
+    Error::TextTooLong {
+        what,
+        limit: MAX_TEXT_LEN,
+    }
 }
 
 #[cfg(test)]

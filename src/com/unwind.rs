@@ -3,7 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::abi::HRESULT;
-use crate::{HResult, Result};
+use crate::{Error, HResult, Result};
 
 /// Runs `body` for a thunk and turns its outcome into the HRESULT that goes back across the ABI:
 /// `Ok` is `S_OK`, `Err(e)` is `e.hresult()`, and a panic is `E_UNEXPECTED`.
@@ -17,7 +17,15 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<()>) -> HRESULT {
     // lock an implementation holds is its own to poison or not.
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => HResult::S_OK.0,
-        Ok(Err(error)) => error.hresult().0,
+        Ok(Err(error)) => failed(error),
         Err(_) => HResult::E_UNEXPECTED.0,
     }
+}
+
+/// The HRESULT for an `Err`, out of line: the success path of every thunk stays a test and a
+/// return, with no room taken by the error's conversion and drop.
+#[cold]
+#[inline(never)]
+fn failed(error: Error) -> HRESULT {
+    error.hresult().0
 }

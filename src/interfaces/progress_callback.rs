@@ -98,19 +98,35 @@ impl core::fmt::Display for Slot {
     }
 }
 
-/// Reads a text argument for `slot`, telling the implementation when it is refused.
+/// Reads a text argument for `slot`; when it is refused, tells the implementation and gives back
+/// the HRESULT for the caller as `Err`.
 ///
 /// # Safety
 ///
 /// As for `read_text`; the borrow lasts for the current call only.
+#[inline(always)]
 unsafe fn text_for<'a, T: SyncProgress>(
     imp: &T,
     slot: Slot,
     text: *const WCHAR,
     what: &'static str,
-) -> Result<Option<&'a U16CStr>> {
+) -> core::result::Result<Option<&'a U16CStr>, HRESULT> {
     // SAFETY: the caller's guarantee is `read_text`'s.
-    unsafe { read_text(text, what) }.inspect_err(|e| imp.refused(slot, e))
+    match unsafe { read_text(text, what) } {
+        Ok(text) => Ok(text),
+        Err(error) => Err(refuse(imp, slot, error)),
+    }
+}
+
+/// Tells the implementation that a call to `slot` was refused, and returns what the caller gets:
+/// `error`'s HRESULT, or `E_UNEXPECTED` if `refused` panicked. Out of line: never on the hot path.
+#[cold]
+#[inline(never)]
+fn refuse<T: SyncProgress>(imp: &T, slot: Slot, error: Error) -> HRESULT {
+    guard(|| {
+        imp.refused(slot, &error);
+        Err(error)
+    })
 }
 
 /// The class of Rust-made progress callbacks holding a `T`.
@@ -134,6 +150,11 @@ unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
     };
 }
 
+// The thunks read their text before entering `guard`: `read_text` cannot panic, and a refused text
+// takes the cold `refuse` path, which has its own guard around the implementation's `refused`. The
+// guard then wraps exactly the call into the implementation, which on the hot path (text NULL or
+// short, `Ok(())` back) leaves nothing but that call and a test of its result.
+
 /// Slot 3 of a Rust-made callback.
 ///
 /// # Safety
@@ -146,14 +167,38 @@ unsafe extern "system" fn progress_thunk<T: SyncProgress>(
     index: ULONG,
     max: ULONG,
 ) -> HRESULT {
-    guard(|| {
-        // SAFETY: the caller holds a reference on `this` for the duration of the call, and `text`
-        // is readable up to its terminator or the bound; it is borrowed for this call only.
+    if text.is_null() {
+        // The innermost loop of a sync: position only. Nothing on this path needs a stack frame.
+        // SAFETY: the caller holds a reference on `this` for the duration of the call.
         let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-        // SAFETY: as above for `text`.
-        let text = unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") }?;
-        imp.progress(text, index, max)
-    })
+        return guard(|| imp.progress(None, index, max));
+    }
+    // SAFETY: the caller's guarantees, passed on unchanged. The same signature and calling
+    // convention make this a tail call: a jump, no frame.
+    unsafe { progress_with_text::<T>(this, text, index, max) }
+}
+
+/// `Progress` with text: out of line, so that the bounded read and its cold refusal path (which
+/// need a stack frame) cost the NULL-text path nothing.
+///
+/// # Safety
+///
+/// As for `progress_thunk`.
+#[inline(never)]
+unsafe extern "system" fn progress_with_text<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
+    text: *const WCHAR,
+    index: ULONG,
+    max: ULONG,
+) -> HRESULT {
+    // SAFETY: the caller holds a reference on `this` for the duration of the call.
+    let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+    // SAFETY: `text` is readable up to its terminator or the bound; it is borrowed for this call.
+    let text = match unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") } {
+        Ok(text) => text,
+        Err(hr) => return hr,
+    };
+    guard(|| imp.progress(text, index, max))
 }
 
 /// Slot 4 of a Rust-made callback.
@@ -166,13 +211,14 @@ unsafe extern "system" fn error_thunk<T: SyncProgress>(
     hr: HRESULT,
     text: *const WCHAR,
 ) -> HRESULT {
-    guard(|| {
-        // SAFETY: as in `progress_thunk`.
-        let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-        // SAFETY: as above for `text`.
-        let text = unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") }?;
-        imp.error(HResult(hr), text)
-    })
+    // SAFETY: as in `progress_thunk`.
+    let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+    // SAFETY: as in `progress_thunk`.
+    let text = match unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") } {
+        Ok(text) => text,
+        Err(hr) => return hr,
+    };
+    guard(|| imp.error(HResult(hr), text))
 }
 
 /// Slot 5 of a Rust-made callback.
@@ -185,11 +231,9 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
     event: HANDLE,
     hr: HRESULT,
 ) -> HRESULT {
-    guard(|| {
-        // SAFETY: the caller holds a reference on `this` for the duration of the call.
-        let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-        imp.done(Handle(event), HResult(hr))
-    })
+    // SAFETY: the caller holds a reference on `this` for the duration of the call.
+    let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+    guard(|| imp.done(Handle(event), HResult(hr)))
 }
 
 /// An owned reference to any `IMAPISyncProgressCallback` object: one made from Rust by
@@ -250,6 +294,7 @@ impl ProgressCallback {
     /// # Panics
     ///
     /// If `ptr` is null.
+    #[inline]
     pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
         let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
         // SAFETY: the caller's guarantee is `adopt`'s.
@@ -267,6 +312,7 @@ impl ProgressCallback {
     ///
     /// `unk` is null or a live COM object (IUnknown layout, `extern "system"` slots) on which the
     /// caller holds a reference, and what it returns for the IID is callable from any thread.
+    #[inline]
     pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
         // SAFETY: the caller's guarantee is `query`'s.
         let ptr =
@@ -275,17 +321,20 @@ impl ProgressCallback {
     }
 
     /// The interface pointer, still owned by `self`.
+    #[inline]
     pub fn as_raw(&self) -> *mut IMAPISyncProgressCallback {
         self.ptr.as_raw()
     }
 
     /// The same pointer seen as `IUnknown` (every COM interface begins with IUnknown's slots),
     /// still owned by `self`: what goes into `MAPISIB.punkCallBack`.
+    #[inline]
     pub fn as_unknown(&self) -> *mut abi::IUnknown {
         self.ptr.as_unknown()
     }
 
     /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
+    #[inline]
     pub fn into_raw(self) -> *mut IMAPISyncProgressCallback {
         self.ptr.into_raw()
     }
@@ -294,6 +343,7 @@ impl ProgressCallback {
     ///
     /// Text longer than [`MAX_TEXT_LEN`] code units is refused here with
     /// [`Error::TextTooLong`], without calling the object.
+    #[inline]
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         let text = text_arg(text, "pwcszProgress")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
@@ -303,6 +353,7 @@ impl ProgressCallback {
     /// Calls `Error(hr, text)`. `hr` is passed through unchanged, success codes included.
     ///
     /// Text longer than [`MAX_TEXT_LEN`] code units is refused as for [`progress`](Self::progress).
+    #[inline]
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         let text = text_arg(text, "pwcszErrorStr")?;
         // SAFETY: as in `progress`.
@@ -310,6 +361,7 @@ impl ProgressCallback {
     }
 
     /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
+    #[inline]
     pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
         HResult(unsafe { (self.ptr.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
@@ -317,6 +369,7 @@ impl ProgressCallback {
 }
 
 /// The pointer to pass for optional `text`, refused past the bound the receiving side enforces.
+#[inline]
 fn text_arg(text: Option<&U16CStr>, what: &'static str) -> Result<*const WCHAR> {
     match text {
         None => Ok(ptr::null()),

@@ -1,0 +1,250 @@
+//! Allocation counts, not timings: a Rust-made object is exactly one heap block, and nothing on
+//! the call path allocates — no call (with or without text), no AddRef/Release, no
+//! QueryInterface.
+//!
+//! A counting global allocator wraps `System`. It counts only on a thread that asked it to, in
+//! thread-local cells, so the tests of this file may run in parallel without seeing each other's
+//! allocations.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::ptr;
+
+use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
+
+struct Counting;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    static BYTES: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note(layout: Layout) {
+    // `try_with`: the cells may be gone while the thread is being torn down; nothing is counted
+    // then. Const-initialized cells without destructors never allocate on first use.
+    let _ = COUNTING.try_with(|counting| {
+        if counting.get() {
+            ALLOCATIONS.with(|n| n.set(n.get() + 1));
+            BYTES.with(|b| b.set(b.get() + layout.size()));
+        }
+    });
+}
+
+// SAFETY: every request is passed to `System` unchanged; the bookkeeping allocates nothing.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout);
+        // SAFETY: the caller's guarantees are `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note(layout);
+        // SAFETY: as above.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // A reallocation counts as an allocation of the new size.
+        // SAFETY: `new_size` is valid for `layout`'s alignment by the caller's guarantee.
+        note(unsafe { Layout::from_size_align_unchecked(new_size, layout.align()) });
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// What `f` allocated on this thread: (allocations, bytes), and its result.
+fn counted<R>(f: impl FnOnce() -> R) -> (usize, usize, R) {
+    ALLOCATIONS.with(|n| n.set(0));
+    BYTES.with(|b| b.set(0));
+    COUNTING.with(|c| c.set(true));
+    let result = f();
+    COUNTING.with(|c| c.set(false));
+    (ALLOCATIONS.with(Cell::get), BYTES.with(Cell::get), result)
+}
+
+/// An implementation that allocates nothing itself: a 4-byte payload, and the text read in full.
+#[derive(Default)]
+struct Sum(std::sync::atomic::AtomicU32);
+
+impl Sum {
+    fn note(&self, text: Option<&U16CStr>, n: u32) {
+        let sum = text.map_or(0, |t| t.as_slice().iter().map(|&u| u32::from(u)).sum());
+        self.0.store(sum + n, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl SyncProgress for Sum {
+    fn progress(&self, text: Option<&U16CStr>, index: u32, _: u32) -> Result<()> {
+        self.note(text, index);
+        Ok(())
+    }
+    fn error(&self, _: HResult, text: Option<&U16CStr>) -> Result<()> {
+        self.note(text, 0);
+        Ok(())
+    }
+    fn done(&self, _: Handle, _: HResult) -> Result<()> {
+        self.note(None, 0);
+        Ok(())
+    }
+}
+
+/// A 64-byte payload.
+#[derive(Default)]
+struct Wide([u64; 8]);
+
+impl SyncProgress for Wide {
+    fn progress(&self, _: Option<&U16CStr>, index: u32, _: u32) -> Result<()> {
+        std::hint::black_box(self.0[index as usize % 8]);
+        Ok(())
+    }
+    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+        Ok(())
+    }
+    fn done(&self, _: Handle, _: HResult) -> Result<()> {
+        Ok(())
+    }
+}
+
+const POINTER: usize = core::mem::size_of::<usize>();
+
+#[test]
+fn the_counter_counts() {
+    let (allocations, bytes, v) = counted(|| Vec::<u16>::with_capacity(20));
+    assert_eq!((allocations, bytes), (1, 40));
+    drop(v);
+    let (allocations, _, ()) = counted(|| {});
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn new_is_exactly_one_allocation_of_vtable_pointer_count_and_value() {
+    let (allocations, bytes, callback) = counted(|| ProgressCallback::new(Sum::default()));
+    assert_eq!(allocations, 1, "ProgressCallback::new with a 4-byte value");
+    // Vtable pointer, 4-byte count, 4-byte value: 16 bytes on 64-bit targets, 12 on 32-bit.
+    assert_eq!(bytes, POINTER + 4 + 4);
+    if POINTER == 8 {
+        assert_eq!(bytes, 16);
+    }
+    drop(callback);
+
+    let (allocations, bytes, callback) = counted(|| ProgressCallback::new(Wide::default()));
+    assert_eq!(allocations, 1, "ProgressCallback::new with a 64-byte value");
+    let align = core::mem::align_of::<Wide>();
+    // Vtable pointer and count, padded to the value's alignment, then the value: 16 bytes of
+    // overhead on 64-bit targets.
+    assert_eq!(
+        bytes,
+        (POINTER + 4).next_multiple_of(align.max(POINTER)) + 64
+    );
+    if POINTER == 8 {
+        assert_eq!(bytes - 64, 16);
+    }
+    callback.progress(None, 3, 8).unwrap();
+}
+
+#[test]
+fn no_call_allocates_with_or_without_text() {
+    let callback = ProgressCallback::new(Sum::default());
+    let text = U16CString::from_str("Inbox/Projects/2026/Quarterly reports ok").unwrap();
+    let (allocations, _, ()) = counted(|| {
+        for i in 0..100 {
+            callback.progress(None, i, 100).unwrap();
+            callback.progress(Some(&text), i, 100).unwrap();
+            callback
+                .error(HResult::MAPI_W_ERRORS_RETURNED, None)
+                .unwrap();
+            callback.error(HResult::E_FAIL, Some(&text)).unwrap();
+        }
+        callback.done(Handle::NULL, HResult::S_OK).unwrap();
+    });
+    assert_eq!(allocations, 0, "calls through ProgressCallback");
+
+    // The same through the raw vtable, as a C or C++ provider calls.
+    let raw = callback.as_raw();
+    let (allocations, _, ()) = counted(|| {
+        // SAFETY: `callback` holds a reference; `text` is NUL-terminated and outlives the calls.
+        unsafe {
+            let vtbl = &*(*raw).lpVtbl;
+            assert_eq!((vtbl.Progress)(raw, ptr::null(), 1, 2), 0);
+            assert_eq!((vtbl.Progress)(raw, text.as_ptr(), 2, 2), 0);
+            assert_eq!((vtbl.Error)(raw, HResult::E_FAIL.0, text.as_ptr()), 0);
+            assert_eq!((vtbl.Done)(raw, ptr::null_mut(), 0), 0);
+        }
+    });
+    assert_eq!(allocations, 0, "calls through the vtable");
+}
+
+#[test]
+fn a_failing_call_allocates_nothing_either() {
+    struct Cancel;
+    impl SyncProgress for Cancel {
+        fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+            Err(HResult::MAPI_E_USER_CANCEL.into())
+        }
+        fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+            Ok(())
+        }
+        fn done(&self, _: Handle, _: HResult) -> Result<()> {
+            Ok(())
+        }
+    }
+    let callback = ProgressCallback::new(Cancel);
+    let (allocations, _, result) = counted(|| callback.progress(None, 1, 2));
+    assert_eq!(result.unwrap_err().hresult(), HResult::MAPI_E_USER_CANCEL);
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn add_ref_and_release_allocate_nothing() {
+    let callback = ProgressCallback::new(Sum::default());
+    let (allocations, _, ()) = counted(|| {
+        for _ in 0..100 {
+            let other = callback.clone();
+            drop(other);
+        }
+        let unknown = callback.as_unknown();
+        // SAFETY: `callback` holds a reference; the one AddRef takes is given straight back.
+        unsafe {
+            let vtbl = &*(*unknown).lpVtbl;
+            (vtbl.AddRef)(unknown);
+            (vtbl.Release)(unknown);
+        }
+    });
+    assert_eq!(allocations, 0);
+}
+
+#[test]
+fn query_interface_allocates_nothing() {
+    let callback = ProgressCallback::new(Sum::default());
+    let unknown = callback.as_unknown();
+    let (allocations, _, ()) = counted(|| {
+        // Its own IID, by the smart pointer.
+        // SAFETY: `callback` holds a reference; the object is free-threaded.
+        let again = unsafe { ProgressCallback::from_unknown(unknown) }.unwrap();
+        drop(again);
+
+        // IID_IUnknown, the own IID and an IID it does not have, by the raw vtable.
+        // SAFETY: `callback` holds a reference; every reference QueryInterface returns is released.
+        unsafe {
+            let vtbl = &*(*unknown).lpVtbl;
+            for iid in [abi::IID_IUnknown, abi::IID_IMAPISyncProgressCallback] {
+                let mut out: *mut c_void = ptr::null_mut();
+                assert_eq!((vtbl.QueryInterface)(unknown, &iid, &mut out), 0);
+                (vtbl.Release)(out.cast());
+            }
+            let mut out: *mut c_void = ptr::null_mut();
+            let hr = (vtbl.QueryInterface)(unknown, &abi::IID_IMAPISync, &mut out);
+            assert_eq!(HResult(hr), HResult::E_NOINTERFACE);
+            assert!(out.is_null());
+        }
+    });
+    assert_eq!(allocations, 0);
+}

@@ -131,6 +131,8 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+
         #[test]
         fn display_then_parse_is_identity(value: u128) {
             let guid = GUID::from_u128(value);

@@ -314,7 +314,13 @@ fn strict_mode_passes_even_when_neighbouring_folders_have_equal_counts() {
         let run = run(SyncTest::new().strict().script(script), store.clone());
         run.assert_protocol();
     }
-    for folders in [0, 1, 6, 20] {
+    // Under Miri the 20-folder account (400+ calls) outlasts the host's 30 s on Miri's clock.
+    let accounts: &[usize] = if cfg!(miri) {
+        &[0, 1, 6]
+    } else {
+        &[0, 1, 6, 20]
+    };
+    for &folders in accounts {
         run(SyncTest::new().strict(), FakeImapStore::demo(folders)).assert_protocol();
     }
 }

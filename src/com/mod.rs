@@ -4,5 +4,9 @@
 pub(crate) mod object;
 pub(crate) mod ptr;
 pub(crate) mod refcount;
+pub(crate) mod sync;
 pub(crate) mod text;
 pub(crate) mod unwind;
+
+#[cfg(all(test, loom))]
+mod loom_tests;

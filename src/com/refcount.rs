@@ -1,10 +1,10 @@
 //! The reference count of every object the crate implements: one `AtomicU32`, `Arc`'s orderings,
 //! and saturation instead of wrap-around.
 
-use core::sync::atomic::{fence, AtomicU32, Ordering};
+use super::sync::{fence, AtomicU32, Ordering};
 
 /// The largest count an object reaches in normal use. One more `AddRef` pins the object.
-const MAX_COUNT: u32 = i32::MAX as u32;
+pub(crate) const MAX_COUNT: u32 = i32::MAX as u32;
 
 /// The value a pinned object's count is held at, and what its `AddRef` and `Release` return: half way between `MAX_COUNT` and the wrap to
 /// zero, so that even 2^30 racing `AddRef`s or `Release`s between two resets can neither wrap the
@@ -35,8 +35,9 @@ pub(crate) enum Released {
 pub(crate) struct RefCount(AtomicU32);
 
 impl RefCount {
-    /// A count of one: the reference the creator holds.
-    pub(crate) const fn new() -> RefCount {
+    /// A count of one: the reference the creator holds. (Not `const`: loom's atomics, which
+    /// stand in under `cfg(loom)`, cannot be made in a constant.)
+    pub(crate) fn new() -> RefCount {
         RefCount(AtomicU32::new(1))
     }
 
@@ -78,7 +79,13 @@ impl RefCount {
     #[cold]
     fn pin(&self) {
         // Relaxed: a pinned object is never freed, so nothing needs to be ordered against this.
-        self.0.store(PINNED, Ordering::Relaxed);
+        // A swap rather than a plain store. Under the C++ model the two behave the same here, but
+        // loom places a plain store in the count's modification order only partially: with one,
+        // it let a later decrement on this thread read past the pin, as if the count had come back
+        // to MAX_COUNT - 1 (the model overflow_pins_even_when_racing_releases, loom_tests.rs). As
+        // an RMW the pin joins the count's single chain of RMWs, which loom checks exactly. The
+        // cold path can afford it.
+        self.0.swap(PINNED, Ordering::Relaxed);
     }
 
     /// The count as it is at this instant (for reports and tests; racing threads may change it).
@@ -86,15 +93,17 @@ impl RefCount {
     pub(crate) fn get(&self) -> u32 {
         self.0.load(Ordering::Relaxed)
     }
+
+    /// A count that starts at `count`, for tests of the edges (zero, overflow, pinned).
+    #[cfg(test)]
+    pub(crate) fn at(count: u32) -> RefCount {
+        RefCount(AtomicU32::new(count))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(count: u32) -> RefCount {
-        RefCount(AtomicU32::new(count))
-    }
 
     #[test]
     fn counts_up_and_down_to_last() {
@@ -108,7 +117,7 @@ mod tests {
 
     #[test]
     fn overflow_pins_instead_of_wrapping() {
-        let c = at(MAX_COUNT - 1);
+        let c = RefCount::at(MAX_COUNT - 1);
         assert_eq!(c.add_ref(), MAX_COUNT);
         assert_eq!(c.add_ref(), PINNED);
         assert_eq!(c.get(), PINNED);
@@ -121,7 +130,7 @@ mod tests {
 
     #[test]
     fn over_release_pins_instead_of_freeing_twice() {
-        let c = at(1);
+        let c = RefCount::at(1);
         assert_eq!(c.release(), Released::Last);
         // The count is zero: a further Release (say, from a destructor that releases its own
         // object) must not report Last a second time.
@@ -131,7 +140,7 @@ mod tests {
 
     #[test]
     fn add_ref_at_zero_pins_instead_of_resurrecting() {
-        let c = at(1);
+        let c = RefCount::at(1);
         assert_eq!(c.release(), Released::Last);
         assert_eq!(c.add_ref(), PINNED);
         assert_eq!(c.release(), Released::Pinned);

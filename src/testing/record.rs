@@ -1,6 +1,7 @@
 //! What the recording callback keeps of each call.
 
 use std::fmt;
+use std::sync::Arc;
 use std::thread::ThreadId;
 
 use crate::{Error, HResult, Handle, Slot, U16CStr};
@@ -105,8 +106,8 @@ pub struct Record {
     pub seq: u64,
     /// The thread that made the call.
     pub thread: ThreadId,
-    /// That thread's name, if it has one.
-    pub thread_name: Option<String>,
+    /// That thread's name, if it has one (shared by every record of the thread).
+    pub thread_name: Option<Arc<str>>,
     /// The call and its arguments.
     pub call: Call,
     /// What went back to the provider (`S_OK`, or the scripted failure).

@@ -1,7 +1,7 @@
 //! `RecordingCallback`: an Outlook-side callback that records every call and answers by script.
 
 use std::sync::Arc;
-use std::thread;
+use std::thread::{self, ThreadId};
 
 use parking_lot::Mutex;
 
@@ -142,6 +142,14 @@ impl RecordingCallback {
     }
 }
 
+thread_local! {
+    /// The calling thread's id and name, made once per thread rather than once per call.
+    static THREAD: (ThreadId, Option<Arc<str>>) = {
+        let current = thread::current();
+        (current.id(), current.name().map(Arc::from))
+    };
+}
+
 /// The COM object's value.
 struct Recorder {
     shared: Arc<Shared>,
@@ -150,7 +158,7 @@ struct Recorder {
 impl Recorder {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     fn record(&self, call: Call) -> HResult {
-        let current = thread::current();
+        let (thread, thread_name) = THREAD.with(Clone::clone);
         let mut log = self.shared.log.lock();
         let answer = match &call {
             Call::Refused { error, .. } => error.hresult(),
@@ -171,8 +179,8 @@ impl Recorder {
         } else {
             log.records.push(Record {
                 seq,
-                thread: current.id(),
-                thread_name: current.name().map(str::to_owned),
+                thread,
+                thread_name,
                 call,
                 answer,
             });

@@ -103,56 +103,7 @@ impl SyncProgress for Recorder {
     }
 }
 
-/// A probe of the C implementation, freed on drop once all its objects are gone.
-struct Probe(*mut fx::FixtureProbe);
-
-impl Probe {
-    fn new() -> Probe {
-        // SAFETY: no precondition.
-        let probe = unsafe { fx::fixture_probe_new() };
-        assert!(!probe.is_null(), "fixture_probe_new: out of memory");
-        Probe(probe)
-    }
-
-    fn record(&self) -> fx::FixtureRecord {
-        let mut record = fx::FixtureRecord::default();
-        // SAFETY: `self.0` is a live probe; `record` is a writable FixtureRecord.
-        let size = unsafe { fx::fixture_probe_record(self.0, &mut record) };
-        assert_eq!(size, size_of::<fx::FixtureRecord>(), "FixtureRecord layout");
-        record
-    }
-
-    fn set_answers(&self, progress: HResult, error: HResult, done: HResult) {
-        // SAFETY: `self.0` is a live probe.
-        unsafe { fx::fixture_probe_set_answers(self.0, progress.0, error.0, done.0) };
-    }
-
-    fn set_query_mode(&self, mode: u32) {
-        // SAFETY: `self.0` is a live probe.
-        unsafe { fx::fixture_probe_set_query_mode(self.0, mode) };
-    }
-
-    /// A new C object with a count of one, owned by the caller.
-    fn new_object(&self) -> *mut IMAPISyncProgressCallback {
-        // SAFETY: `self.0` is a live probe, which outlives the object (see `Drop`).
-        let cb = unsafe { fx::fixture_callback_new(self.0) };
-        assert!(!cb.is_null(), "fixture_callback_new: out of memory");
-        cb.cast()
-    }
-}
-
-impl Drop for Probe {
-    fn drop(&mut self) {
-        let record = self.record();
-        if record.objects_created == record.objects_destroyed {
-            // SAFETY: no object refers to the probe any more.
-            unsafe { fx::fixture_probe_free(self.0) };
-        } else if !thread::panicking() {
-            panic!("probe dropped with live C objects: {record:?}");
-        }
-        // Otherwise leak it: a live object may still point to it.
-    }
-}
+use fx::Probe;
 
 /// The count of a live C object, as the C side holds it.
 fn c_count(cb: *mut IMAPISyncProgressCallback) -> u32 {
@@ -637,7 +588,7 @@ fn a_c_reference_outlives_the_rust_one() {
 fn the_c_caller_agrees_with_the_c_implementation() {
     // The fixture checked against itself: its caller's expectations are the COM rules.
     let probe = Probe::new();
-    let cb = probe.new_object();
+    let cb = probe.new_callback().cast::<IMAPISyncProgressCallback>();
     let mut r = fx::FixtureIdentityReport::default();
     // SAFETY: `cb` is live and we own its one reference; `r` is writable.
     unsafe { fx::fixture_check_identity(cb.cast(), &mut r) };
@@ -667,7 +618,9 @@ fn the_c_caller_agrees_with_the_c_implementation() {
 fn rust_calls_arrive_in_c_unchanged() {
     let probe = Probe::new();
     // SAFETY: a live C object whose one reference we own; it is free-threaded.
-    let cb = unsafe { ProgressCallback::from_raw(probe.new_object()) };
+    let cb = unsafe {
+        ProgressCallback::from_raw(probe.new_callback().cast::<IMAPISyncProgressCallback>())
+    };
 
     let units = vec![0x53, 0xD800, 0x79, 0xD83D, 0xDCEC, 0xDC00];
     let text = U16CString::from_vec(units.clone()).unwrap();
@@ -732,7 +685,9 @@ fn rust_calls_arrive_in_c_unchanged() {
 fn c_failures_come_back_as_err_with_the_same_hresult() {
     let probe = Probe::new();
     // SAFETY: as in `rust_calls_arrive_in_c_unchanged`.
-    let cb = unsafe { ProgressCallback::from_raw(probe.new_object()) };
+    let cb = unsafe {
+        ProgressCallback::from_raw(probe.new_callback().cast::<IMAPISyncProgressCallback>())
+    };
     let text = U16CString::from_str("Inbox").unwrap();
 
     for (progress, error, done) in [
@@ -748,7 +703,7 @@ fn c_failures_come_back_as_err_with_the_same_hresult() {
             HResult::MAPI_E_CANCEL,
         ),
     ] {
-        probe.set_answers(progress, error, done);
+        probe.set_answers(progress.0, error.0, done.0);
         let e: Error = cb.progress(Some(&text), 1, 2).unwrap_err();
         assert_eq!(e.hresult(), progress);
         assert_eq!(cb.progress(None, 1, 2).unwrap_err().hresult(), progress);
@@ -765,7 +720,7 @@ fn c_failures_come_back_as_err_with_the_same_hresult() {
         HResult::MAPI_W_ERRORS_RETURNED,
         HResult::SYNC_W_PROGRESS,
     ] {
-        probe.set_answers(code, code, code);
+        probe.set_answers(code.0, code.0, code.0);
         cb.progress(Some(&text), 1, 2).unwrap();
         cb.error(HResult::E_FAIL, Some(&text)).unwrap();
         cb.done(Handle::NULL, HResult::S_OK).unwrap();
@@ -781,7 +736,9 @@ fn c_failures_come_back_as_err_with_the_same_hresult() {
 fn too_long_text_never_reaches_c() {
     let probe = Probe::new();
     // SAFETY: as in `rust_calls_arrive_in_c_unchanged`.
-    let cb = unsafe { ProgressCallback::from_raw(probe.new_object()) };
+    let cb = unsafe {
+        ProgressCallback::from_raw(probe.new_callback().cast::<IMAPISyncProgressCallback>())
+    };
     let exact = U16CString::from_vec(vec![0x62; MAX_TEXT_LEN]).unwrap();
     let long = U16CString::from_vec(vec![0x62; MAX_TEXT_LEN + 1]).unwrap();
 
@@ -805,7 +762,7 @@ fn too_long_text_never_reaches_c() {
 #[test]
 fn clone_and_drop_move_the_c_count_and_destroy_once() {
     let probe = Probe::new();
-    let raw = probe.new_object();
+    let raw = probe.new_callback().cast::<IMAPISyncProgressCallback>();
     // SAFETY: as in `rust_calls_arrive_in_c_unchanged`.
     let cb = unsafe { ProgressCallback::from_raw(raw) };
     assert_eq!(cb.as_raw(), raw);
@@ -838,7 +795,7 @@ fn clone_and_drop_move_the_c_count_and_destroy_once() {
 #[test]
 fn from_unknown_on_a_c_object_owns_its_own_reference() {
     let probe = Probe::new();
-    let raw = probe.new_object();
+    let raw = probe.new_callback().cast::<IMAPISyncProgressCallback>();
     let unknown = raw.cast::<IUnknown>();
 
     // SAFETY: `unknown` is live and we hold our own reference on it.
@@ -865,7 +822,7 @@ fn from_unknown_failure_leaves_the_callers_reference_alone() {
     ] {
         let probe = Probe::new();
         probe.set_query_mode(mode);
-        let raw = probe.new_object();
+        let raw = probe.new_callback().cast::<IMAPISyncProgressCallback>();
 
         // SAFETY: `raw` is live and we hold our own reference on it.
         let err = unsafe { ProgressCallback::from_unknown(raw.cast()) }.unwrap_err();
@@ -893,7 +850,9 @@ fn a_c_object_shared_by_rust_threads_is_destroyed_once() {
     const ROUNDS: u32 = 1_000;
     let probe = Probe::new();
     // SAFETY: as in `rust_calls_arrive_in_c_unchanged`; the C object is free-threaded.
-    let cb = unsafe { ProgressCallback::from_raw(probe.new_object()) };
+    let cb = unsafe {
+        ProgressCallback::from_raw(probe.new_callback().cast::<IMAPISyncProgressCallback>())
+    };
 
     thread::scope(|scope| {
         for t in 0..THREADS {

@@ -86,83 +86,20 @@ struct MapisibV2 {
     ull_extra: u64,
 }
 
-/// A probe of the C objects, freed on drop once all its objects are gone.
-struct Probe(*mut fx::FixtureProbe);
+use fx::Probe;
 
-impl Probe {
-    fn new() -> Probe {
-        // SAFETY: no precondition.
-        let probe = unsafe { fx::fixture_probe_new() };
-        assert!(!probe.is_null(), "fixture_probe_new: out of memory");
-        Probe(probe)
+/// A new C store from `probe` with a count of one, owned by the caller, configured with `config`,
+/// the Rust signal function and the Rust thread spawner.
+fn new_store(probe: &Probe, config: fx::FixtureStoreConfig) -> *mut c_void {
+    let store = probe.new_store();
+    // SAFETY: `store` is live and ours; `config` is read during the call only; the functions
+    // are `'static`.
+    unsafe {
+        fx::fixture_store_configure(store, &config);
+        fx::fixture_store_set_signal(store, Some(signal_event as fx::FixtureSignalFn));
+        fx::fixture_store_set_spawn(store, Some(spawn_thread as fx::FixtureSpawnFn));
     }
-
-    fn record(&self) -> fx::FixtureRecord {
-        let mut record = fx::FixtureRecord::default();
-        // SAFETY: `self.0` is a live probe; `record` is a writable FixtureRecord.
-        let size = unsafe { fx::fixture_probe_record(self.0, &mut record) };
-        assert_eq!(size, size_of::<fx::FixtureRecord>(), "FixtureRecord layout");
-        record
-    }
-
-    fn store_record(&self) -> fx::FixtureStoreRecord {
-        let mut record = fx::FixtureStoreRecord::default();
-        // SAFETY: `self.0` is a live probe; `record` is a writable FixtureStoreRecord.
-        let size = unsafe { fx::fixture_probe_store_record(self.0, &mut record) };
-        assert_eq!(
-            size,
-            size_of::<fx::FixtureStoreRecord>(),
-            "FixtureStoreRecord layout"
-        );
-        record
-    }
-
-    fn set_answers(&self, progress: HResult, error: HResult, done: HResult) {
-        // SAFETY: `self.0` is a live probe.
-        unsafe { fx::fixture_probe_set_answers(self.0, progress.0, error.0, done.0) };
-    }
-
-    fn set_query_mode(&self, mode: u32) {
-        // SAFETY: `self.0` is a live probe.
-        unsafe { fx::fixture_probe_set_query_mode(self.0, mode) };
-    }
-
-    /// A new C `IMAPISyncProgressCallback` with a count of one, owned by the caller.
-    fn new_callback(&self) -> *mut c_void {
-        // SAFETY: `self.0` is a live probe, which outlives the object (see `Drop`).
-        let cb = unsafe { fx::fixture_callback_new(self.0) };
-        assert!(!cb.is_null(), "fixture_callback_new: out of memory");
-        cb
-    }
-
-    /// A new C store with a count of one, owned by the caller, configured with `config`, the
-    /// Rust signal function and the Rust thread spawner.
-    fn new_store(&self, config: fx::FixtureStoreConfig) -> *mut c_void {
-        // SAFETY: `self.0` is a live probe, which outlives the object (see `Drop`).
-        let store = unsafe { fx::fixture_store_new(self.0) };
-        assert!(!store.is_null(), "fixture_store_new: out of memory");
-        // SAFETY: `store` is live and ours; `config` is read during the call only; the functions
-        // are `'static`.
-        unsafe {
-            fx::fixture_store_configure(store, &config);
-            fx::fixture_store_set_signal(store, Some(signal_event as fx::FixtureSignalFn));
-            fx::fixture_store_set_spawn(store, Some(spawn_thread as fx::FixtureSpawnFn));
-        }
-        store
-    }
-}
-
-impl Drop for Probe {
-    fn drop(&mut self) {
-        let record = self.record();
-        if record.objects_created == record.objects_destroyed {
-            // SAFETY: no object refers to the probe any more.
-            unsafe { fx::fixture_probe_free(self.0) };
-        } else if !thread::panicking() {
-            panic!("probe dropped with live C objects: {record:?}");
-        }
-        // Otherwise leak it: a live object may still point to it.
-    }
+    store
 }
 
 /// The count of a live C callback object.
@@ -741,7 +678,11 @@ fn a_c_host_and_a_c_callback_drive_a_rust_store_from_its_worker_thread() {
 #[test]
 fn a_c_callback_cancelling_stops_the_rust_store() {
     let probe = Probe::new();
-    probe.set_answers(HResult::MAPI_E_USER_CANCEL, HResult::S_OK, HResult::S_OK);
+    probe.set_answers(
+        HResult::MAPI_E_USER_CANCEL.0,
+        HResult::S_OK.0,
+        HResult::S_OK.0,
+    );
     let cb = probe.new_callback();
     let (store, _, _) = rust_store(10, Some(HResult::MAPI_E_NETWORK_ERROR), HResult::S_OK);
 
@@ -804,7 +745,7 @@ fn a_c_host_on_an_object_without_imapisync_gets_e_nointerface() {
 #[test]
 fn the_c_store_answers_iunknown_and_imapisync_only() {
     let probe = Probe::new();
-    let raw = probe.new_store(fx::FixtureStoreConfig::default());
+    let raw = new_store(&probe, fx::FixtureStoreConfig::default());
     let count = || {
         // SAFETY: `raw` is live while this test holds its reference.
         unsafe { fx::fixture_store_ref_count(raw) }
@@ -866,10 +807,13 @@ fn the_c_store_answers_iunknown_and_imapisync_only() {
 #[test]
 fn the_simulated_host_drives_the_c_store_cleanly() {
     let probe = Probe::new();
-    let store = adopt_store(probe.new_store(fx::FixtureStoreConfig {
-        steps: 4,
-        ..Default::default()
-    }));
+    let store = adopt_store(new_store(
+        &probe,
+        fx::FixtureStoreConfig {
+            steps: 4,
+            ..Default::default()
+        },
+    ));
     let event = arm(&store);
     let recorder = RecordingCallback::default();
 
@@ -934,14 +878,17 @@ fn the_simulated_host_drives_the_c_store_cleanly() {
 fn check_kit_run(threaded: bool, status: HResult) {
     let what = format!("threaded {threaded}, {status}");
     let probe = Probe::new();
-    let store = adopt_store(probe.new_store(fx::FixtureStoreConfig {
-        steps: 6,
-        call_error: 1,
-        error_hr: HResult::MAPI_E_NETWORK_ERROR.0,
-        final_hr: status.0,
-        threaded: threaded.into(),
-        ..Default::default()
-    }));
+    let store = adopt_store(new_store(
+        &probe,
+        fx::FixtureStoreConfig {
+            steps: 6,
+            call_error: 1,
+            error_hr: HResult::MAPI_E_NETWORK_ERROR.0,
+            final_hr: status.0,
+            threaded: threaded.into(),
+            ..Default::default()
+        },
+    ));
     let event = arm(&store);
     let run = SyncTest::new().timeout(WAIT).strict().run(&store);
     run.assert_protocol();
@@ -1003,12 +950,15 @@ fn the_test_kit_passes_the_c_store_synchronously_and_on_a_thread() {
 fn the_c_store_stops_at_cancel_and_one_that_ignores_it_is_caught() {
     for threaded in [false, true] {
         let probe = Probe::new();
-        let store = adopt_store(probe.new_store(fx::FixtureStoreConfig {
-            steps: 10,
-            call_error: 1,
-            threaded: threaded.into(),
-            ..Default::default()
-        }));
+        let store = adopt_store(new_store(
+            &probe,
+            fx::FixtureStoreConfig {
+                steps: 10,
+                call_error: 1,
+                threaded: threaded.into(),
+                ..Default::default()
+            },
+        ));
         arm(&store);
         let run = SyncTest::new()
             .timeout(WAIT)
@@ -1193,7 +1143,7 @@ fn misbehaving_c_stores_are_caught_by_the_host_and_the_test_kit() {
             m.config.threaded = threaded.into();
             let what = format!("{} (threaded {threaded})", m.what);
             let probe = Probe::new();
-            let store = adopt_store(probe.new_store(m.config));
+            let store = adopt_store(new_store(&probe, m.config));
             let event = arm(&store);
             let run = SyncTest::new().timeout(m.timeout).run(&store);
 
@@ -1237,11 +1187,14 @@ fn misbehaving_c_stores_are_caught_by_the_host_and_the_test_kit() {
 #[test]
 fn the_c_store_is_destroyed_exactly_once_after_the_last_rust_reference() {
     let probe = Probe::new();
-    let raw = probe.new_store(fx::FixtureStoreConfig {
-        misbehaviours: fx::FIXTURE_STORE_LEAK_CALLBACK,
-        threaded: 1,
-        ..Default::default()
-    });
+    let raw = new_store(
+        &probe,
+        fx::FixtureStoreConfig {
+            misbehaviours: fx::FIXTURE_STORE_LEAK_CALLBACK,
+            threaded: 1,
+            ..Default::default()
+        },
+    );
     let count = || {
         // SAFETY: only called while some reference below keeps `raw` alive.
         unsafe { fx::fixture_store_ref_count(raw) }
@@ -1303,10 +1256,13 @@ fn the_c_store_takes_the_session_and_gives_it_back() {
     // SAFETY: a live C object whose one reference we hand over.
     let session = unsafe { Unknown::from_raw(session_raw.cast()) }.unwrap();
     let probe = Probe::new();
-    let store = adopt_store(probe.new_store(fx::FixtureStoreConfig {
-        threaded: 1,
-        ..Default::default()
-    }));
+    let store = adopt_store(new_store(
+        &probe,
+        fx::FixtureStoreConfig {
+            threaded: 1,
+            ..Default::default()
+        },
+    ));
     arm(&store);
 
     let recorder = RecordingCallback::default();
@@ -1336,10 +1292,13 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
     // SAFETY: a live C object whose one reference we hand over.
     let session = unsafe { Unknown::from_raw(session_probe.new_callback().cast()) }.unwrap();
     let probe = Probe::new();
-    let store = adopt_store(probe.new_store(fx::FixtureStoreConfig {
-        threaded: 1,
-        ..Default::default()
-    }));
+    let store = adopt_store(new_store(
+        &probe,
+        fx::FixtureStoreConfig {
+            threaded: 1,
+            ..Default::default()
+        },
+    ));
 
     // No event to hand out: E_FAIL.
     let run = SyncTest::new().session(session.clone()).run(&store);
@@ -1387,7 +1346,7 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
 #[test]
 fn the_c_store_and_the_rust_store_give_a_c_host_the_same_hresults() {
     let probe = Probe::new();
-    let c_store = adopt_store(probe.new_store(fx::FixtureStoreConfig::default()));
+    let c_store = adopt_store(new_store(&probe, fx::FixtureStoreConfig::default()));
     let (rust_store, seen, _) = rust_store(3, None, HResult::S_OK);
     // Armed once: no bad MAPISIB may consume it.
     let event = arm(&c_store);

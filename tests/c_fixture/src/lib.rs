@@ -24,6 +24,9 @@
 use core::ffi::c_void;
 use core::marker::{PhantomData, PhantomPinned};
 
+mod probe;
+pub use probe::Probe;
+
 /// `FIXTURE_IID_IUNKNOWN`: [`fixture_iid`] returns the C definition of `IID_IUnknown`.
 pub const FIXTURE_IID_IUNKNOWN: u32 = 0;
 /// `FIXTURE_IID_CALLBACK`: [`fixture_iid`] returns `IID_IMAPISyncProgressCallback`.

@@ -53,6 +53,7 @@ pub mod testing;
 mod com;
 mod error;
 mod event;
+mod faces;
 mod guid;
 mod handle;
 mod host;

@@ -111,9 +111,10 @@ for compiler in "${compilers[@]}"; do
     case $target in
         x86_64-unknown-linux-gnu | i686-unknown-linux-gnu)
             if [ "$compiler" = clang ]; then
-                args+=("-DCMAKE_CXX_COMPILER=$(clang_cxx)")
+                cxx=$(clang_cxx)
+                args+=("-DCMAKE_CXX_COMPILER=$cxx" "-DCMAKE_C_COMPILER=${cxx/++/}")
             else
-                args+=(-DCMAKE_CXX_COMPILER=g++)
+                args+=(-DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_COMPILER=gcc)
             fi
             name=$target-$compiler ;;
         *) name=$target ;;

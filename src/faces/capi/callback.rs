@@ -33,6 +33,10 @@ pub struct mapisync_callback_fns {
     pub destroy: Option<unsafe extern "C" fn(*mut c_void)>,
 }
 
+// Four function pointers, as the header's static assert says.
+const _: () =
+    assert!(core::mem::size_of::<mapisync_callback_fns>() == 4 * core::mem::size_of::<usize>());
+
 /// The object's value: the caller's functions and context.
 struct Functions {
     fns: mapisync_callback_fns,

@@ -61,6 +61,23 @@ pub struct mapisync_record {
     pub answer: HRESULT,
 }
 
+// The layout the header's static asserts pin, asserted on the Rust side too.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    let p = size_of::<usize>();
+    assert!(offset_of!(mapisync_record, seq) == 0);
+    assert!(offset_of!(mapisync_record, slot) == 8);
+    assert!(offset_of!(mapisync_record, refused) == 12);
+    assert!(offset_of!(mapisync_record, index) == 16);
+    assert!(offset_of!(mapisync_record, index_max) == 20);
+    assert!(offset_of!(mapisync_record, hr) == 24);
+    assert!(offset_of!(mapisync_record, event) == if p == 8 { 32 } else { 28 });
+    assert!(offset_of!(mapisync_record, text) == offset_of!(mapisync_record, event) + p);
+    assert!(offset_of!(mapisync_record, text_len) == offset_of!(mapisync_record, text) + p);
+    assert!(offset_of!(mapisync_record, answer) == offset_of!(mapisync_record, text_len) + p);
+    assert!(size_of::<c_int>() == 4);
+};
+
 /// A record in C form, with the NUL-terminated copy of its text that `record.text` points into
 /// (a boxed slice does not move when the list of kept records grows).
 pub(super) struct Kept {

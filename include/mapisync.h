@@ -43,8 +43,6 @@
 
 #else /* not Windows: the base types, as Windows defines them */
 
-#include <string.h>
-
 typedef int32_t HRESULT;   /* 32-bit signed, as on Windows (LONG) */
 typedef uint32_t ULONG;    /* 32-bit on every target, never `unsigned long` */
 typedef int32_t LONG;
@@ -75,15 +73,28 @@ typedef const IID &REFIID;
 typedef const IID *REFIID;
 #endif
 
+/* IID comparison, as Windows offers it: IsEqualGUID/IsEqualIID take pointers in C and references
+ * in C++, where GUIDs also compare with == and !=. */
+static inline int mapisync_guid_equal(const GUID *a, const GUID *b) {
+    int i;
+    if (a->Data1 != b->Data1 || a->Data2 != b->Data2 || a->Data3 != b->Data3) {
+        return 0;
+    }
+    for (i = 0; i < 8; i++) {
+        if (a->Data4[i] != b->Data4[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
 #if defined(__cplusplus)
-inline bool operator==(const GUID &a, const GUID &b) { return memcmp(&a, &b, sizeof(GUID)) == 0; }
+inline bool operator==(const GUID &a, const GUID &b) { return mapisync_guid_equal(&a, &b) != 0; }
 inline bool operator!=(const GUID &a, const GUID &b) { return !(a == b); }
 inline bool IsEqualGUID(const GUID &a, const GUID &b) { return a == b; }
-#define IsEqualIID(a, b) IsEqualGUID(a, b)
 #else
-#define IsEqualGUID(a, b) (memcmp((a), (b), sizeof(GUID)) == 0)
-#define IsEqualIID(a, b) IsEqualGUID(a, b)
+#define IsEqualGUID(a, b) mapisync_guid_equal((a), (b))
 #endif
+#define IsEqualIID(a, b) IsEqualGUID(a, b)
 
 #ifndef SUCCEEDED
 #define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)

@@ -62,8 +62,12 @@ fn the_version_macros_are_the_crates() {
     );
 }
 
-/// Names of `mapisync_*` functions: in the header, each declaration's name before its `(`.
-fn declared_functions(text: &str) -> BTreeSet<String> {
+/// Names of `mapisync_*` functions in the header's library section (between its
+/// `---- libmapisync` and `---- Layout` banners): each declaration's name before its `(`.
+fn declared_functions(header: &str) -> BTreeSet<String> {
+    let start = header.find("---- libmapisync").expect("the library section");
+    let end = header.find("---- Layout").expect("the layout section");
+    let text = &header[start..end];
     let mut names = BTreeSet::new();
     for (i, _) in text.match_indices("mapisync_") {
         let rest = &text[i..];

@@ -1,6 +1,7 @@
 //! `include/mapisync.h` is hand-written: these tests hold it to the Rust side. The version macros
 //! are the crate's, the functions it declares are exactly those `src/faces/capi` exports, and every
-//! HRESULT, `SYNC_*` flag and IID it defines has the value `mapisync` gives it.
+//! HRESULT, `SYNC_*` flag and IID it defines has the value `mapisync` gives it. And the C and C++
+//! in docs/c-and-cpp.md is the tests' own code.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -65,7 +66,9 @@ fn the_version_macros_are_the_crates() {
 /// Names of `mapisync_*` functions in the header's library section (between its
 /// `---- libmapisync` and `---- Layout` banners): each declaration's name before its `(`.
 fn declared_functions(header: &str) -> BTreeSet<String> {
-    let start = header.find("---- libmapisync").expect("the library section");
+    let start = header
+        .find("---- libmapisync")
+        .expect("the library section");
     let end = header.find("---- Layout").expect("the layout section");
     let text = &header[start..end];
     let mut names = BTreeSet::new();
@@ -217,4 +220,32 @@ fn the_iids_are_the_crates() {
         abi::IID_IMAPISyncProgressCallback
     );
     assert_eq!(header_iid(&text, "IID_IMAPISync"), abi::IID_IMAPISync);
+}
+
+#[test]
+fn the_c_and_cpp_in_the_guide_is_code_from_the_tests() {
+    let guide = read("docs/c-and-cpp.md");
+    let mut checked = 0;
+    let mut blocks = guide.split("```").skip(1).step_by(2);
+    for block in blocks.by_ref() {
+        let Some(code) = block.strip_prefix("c\n").or(block.strip_prefix("cpp\n")) else {
+            continue;
+        };
+        let (first, body) = code.split_once('\n').unwrap();
+        let source = first
+            .trim()
+            .trim_start_matches("/* From ")
+            .trim_start_matches("// From ")
+            .trim_end_matches(" */");
+        assert!(
+            source.starts_with("tests/capi/"),
+            "a C or C++ block in docs/c-and-cpp.md must say which test file it is from: {first}"
+        );
+        assert!(
+            read(source).contains(body),
+            "docs/c-and-cpp.md quotes {source}, which no longer holds:\n{body}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked} blocks checked");
 }

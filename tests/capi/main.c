@@ -40,6 +40,7 @@ static const struct {
     T(test_sync_unknown_flags_go_to_the_store),
     T(test_sync_a_store_without_imapisync_is_a_finding),
     T(test_sync_bad_arguments),
+    T(test_readme_example),
     T(test_c_host_drives_a_store),
 };
 

@@ -171,6 +171,26 @@ void test_sync_bad_arguments(void) {
     mapisync_recorder_free(recorder);
 }
 
+/* The example of README.md, as it is there. */
+void test_readme_example(void) {
+    store_config config = {5, S_OK, 0, 0, 0};
+    IUnknown *store = store_new(&config);
+    mapisync_recorder *recorder;
+    mapisync_run *run;
+    mapisync_recorder_new(&recorder);
+    mapisync_recorder_cancel_progress_from(recorder, 3); /* the user presses Cancel */
+    mapisync_sync_test(store, SYNC_DOWNLOAD_CONTENTS, recorder, 10000, &run);
+    int passed = mapisync_run_passed(run, 1);
+    if (!passed) {
+        puts(mapisync_run_report(run)); /* the findings and the call log */
+    }
+    mapisync_run_free(run);
+    mapisync_recorder_free(recorder);
+    EXPECT(passed);
+    store_join(store);
+    EXPECT(store->lpVtbl->Release(store) == 0);
+}
+
 /* The C host: Outlook's part written in C, as an emulation layer would, on the same store. */
 void test_c_host_drives_a_store(void) {
     store_config config = {3, S_OK, 0, 0, 0};

@@ -36,6 +36,7 @@ void test_sync_findings_leak_past_max_and_no_signal(void);
 void test_sync_unknown_flags_go_to_the_store(void);
 void test_sync_a_store_without_imapisync_is_a_finding(void);
 void test_sync_bad_arguments(void);
+void test_readme_example(void);
 void test_c_host_drives_a_store(void);
 
 #endif

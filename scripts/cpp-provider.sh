@@ -10,8 +10,8 @@
 #          x86_64-pc-windows-gnu | i686-pc-windows-gnu          MinGW-w64 GCC, tests under Wine
 #          aarch64-unknown-linux-gnu                            tests under qemu-aarch64
 #
-# CPP_PROVIDER_COMPILERS  for the two Linux x86 targets: "gcc clang" (the default), "gcc" or
-#                         "clang".
+# CPP_PROVIDER_COMPILERS  for the Linux targets: "gcc", "clang" or both. Default: both on x86;
+#                         on aarch64 Debian's cross g++ if installed, else Clang.
 # Build directories: <target dir>/cpp-provider/TARGET-COMPILER, reused between runs.
 # Installs what is missing with apt-get (cmake, GoogleTest, the compilers, qemu-user) when run as
 # root; otherwise says what to install. One line per build at the end: `cpp-provider: ... PASS`.
@@ -30,6 +30,9 @@ gcc_major=$(gcc -dumpversion 2>/dev/null | cut -d. -f1 || true)
 gcc_major=${gcc_major:-12}
 
 # ---- What this target needs: commands or files, and the Debian package that brings each. ----
+# Never gcc-multilib nor gcc-aarch64-linux-gnu: Debian cannot have both, and apt would remove the
+# one another job installed. i686 takes g++-N-multilib (cmake/i686-linux-gnu.cmake supplies the
+# asm/ headers gcc-multilib would); aarch64 takes Debian's cross g++ if present, else Clang.
 needs=("cmake:cmake" "pkg-config:pkg-config" "/usr/src/googletest/CMakeLists.txt:googletest")
 compilers=(gcc)
 toolchain=
@@ -40,7 +43,7 @@ case $target in
     i686-unknown-linux-gnu)
         compilers=(${CPP_PROVIDER_COMPILERS:-gcc clang})
         toolchain=i686-linux-gnu
-        needs+=("g++:g++" "/usr/lib/gcc/x86_64-linux-gnu/$gcc_major/32/libstdc++.so:g++-multilib") ;;
+        needs+=("g++:g++" "/usr/lib/gcc/x86_64-linux-gnu/$gcc_major/32/libstdc++.so:g++-$gcc_major-multilib") ;;
     x86_64-pc-windows-gnu)
         toolchain=x86_64-w64-mingw32
         needs+=("x86_64-w64-mingw32-g++-posix:g++-mingw-w64-x86-64-posix" "wine:wine") ;;
@@ -63,11 +66,23 @@ clang_cxx() {
     return 1
 }
 # aarch64: Debian's cross g++ when present, else Clang (the cross g++ conflicts with gcc-multilib).
-if [ "$target" = aarch64-unknown-linux-gnu ] && ! command -v aarch64-linux-gnu-g++ >/dev/null; then
-    needs+=("$(clang_cxx || echo clang++):clang")
+if [ "$target" = aarch64-unknown-linux-gnu ]; then
+    if command -v aarch64-linux-gnu-g++ >/dev/null; then
+        compilers=(${CPP_PROVIDER_COMPILERS:-gcc})
+    else
+        compilers=(${CPP_PROVIDER_COMPILERS:-clang})
+    fi
 fi
 for c in "${compilers[@]}"; do
-    [ "$c" = clang ] && needs+=("$(clang_cxx || echo clang++):clang")
+    case $c in
+        clang) needs+=("$(clang_cxx || echo clang++):clang") ;;
+        gcc)
+            if [ "$target" = aarch64-unknown-linux-gnu ] &&
+                ! command -v aarch64-linux-gnu-g++ >/dev/null; then
+                die "no aarch64-linux-gnu-g++ (not installed here: it would remove gcc-multilib)"
+            fi ;;
+        *) die "CPP_PROVIDER_COMPILERS: $c is neither gcc nor clang" ;;
+    esac
 done
 
 missing=()
@@ -108,16 +123,18 @@ status=0
 for compiler in "${compilers[@]}"; do
     args=(-DCMAKE_BUILD_TYPE=Debug)
     [ -n "$toolchain" ] && args+=("-DCMAKE_TOOLCHAIN_FILE=$source_dir/cmake/$toolchain.cmake")
-    case $target in
-        x86_64-unknown-linux-gnu | i686-unknown-linux-gnu)
-            if [ "$compiler" = clang ]; then
-                cxx=$(clang_cxx)
-                args+=("-DCMAKE_CXX_COMPILER=$cxx" "-DCMAKE_C_COMPILER=${cxx/++/}")
-            else
-                args+=(-DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_COMPILER=gcc)
-            fi
+    case $target-$compiler in
+        *-windows-gnu-*) name=$target ;;
+        *-clang)
+            cxx=$(clang_cxx)
+            args+=("-DCMAKE_CXX_COMPILER=$cxx" "-DCMAKE_C_COMPILER=${cxx/++/}")
             name=$target-$compiler ;;
-        *) name=$target ;;
+        aarch64-*-gcc)
+            args+=(-DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ -DCMAKE_C_COMPILER=aarch64-linux-gnu-gcc)
+            name=$target-$compiler ;;
+        *)
+            args+=(-DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_COMPILER=gcc)
+            name=$target-$compiler ;;
     esac
     build=$target_dir/cpp-provider/$name
     # A build made against another prefix is started afresh (pkg-config results are cached).

@@ -43,9 +43,8 @@
 
 #else /* not Windows: the base types, as Windows defines them */
 
-typedef int32_t HRESULT;   /* 32-bit signed, as on Windows (LONG) */
+typedef int32_t HRESULT;   /* 32-bit signed, as on Windows */
 typedef uint32_t ULONG;    /* 32-bit on every target, never `unsigned long` */
-typedef int32_t LONG;
 typedef void *HANDLE;
 #if defined(__cplusplus)
 typedef char16_t WCHAR;    /* UTF-16 code unit; u"..." literals are WCHAR strings */

@@ -97,6 +97,20 @@ impl RecordingCallback {
     /// Replaces the script: calls from now on are answered as `script` says. The per-slot call
     /// counts go on (a rule for calls `3..` still means the third call since the recorder was
     /// made), so rules can be added while a provider runs.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Slot};
+    /// use mapisync::testing::{RecordingCallback, Script};
+    ///
+    /// let recorder = RecordingCallback::new(Script::new());
+    /// let callback = recorder.callback();
+    /// callback.progress(None, 1, 3).unwrap();
+    /// recorder.set_script(Script::new().answer(Slot::Progress, 2..=2, HResult::MAPI_E_BUSY));
+    /// assert_eq!(callback.progress(None, 2, 3).unwrap_err().hresult(), HResult::MAPI_E_BUSY);
+    /// callback.progress(None, 3, 3).unwrap();
+    /// assert_eq!(recorder.len(), 3);
+    /// assert_eq!(recorder.records()[1].answer, HResult::MAPI_E_BUSY);
+    /// ```
     pub fn set_script(&self, script: Script) {
         self.shared.log.lock().script = script;
     }

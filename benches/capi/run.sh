@@ -21,7 +21,7 @@ mkdir -p "$out"
 prefix=${1:-}
 if [ -z "$prefix" ]; then
     prefix=$out/prefix
-    (cd "$root" && cargo cinstall --release --features capi --prefix "$prefix" --libdir lib \
+    (cd "$root" && cargo cinstall --release --prefix "$prefix" --libdir lib \
         >"$out/cinstall.log" 2>&1) || { cat "$out/cinstall.log" >&2; exit 1; }
 fi
 pc=$(find "$prefix" -name mapisync.pc -print -quit)

@@ -47,29 +47,23 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
+// The layers, lowest first. Each imports only from those above it in this list (checked by
+// scripts/check-layers.sh); the public names are re-exported below and never imported back.
 pub mod abi;
+mod core;
+mod host;
+mod interfaces;
 pub mod testing;
 
-mod com;
-mod error;
-mod event;
-mod guid;
-mod handle;
-mod host;
-mod hresult;
-mod interfaces;
-mod sync_flags;
-mod worker;
-
-pub use com::text::MAX_TEXT_LEN;
-pub use error::{Error, Result};
-pub use event::{Event, EventReset};
-pub use handle::Handle;
-pub use host::{SimulatedHost, SyncReport};
-pub use hresult::HResult;
-pub use interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
-pub use interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
-pub use interfaces::unknown::Unknown;
-pub use sync_flags::SyncFlags;
+pub use crate::core::error::{Error, Result};
+pub use crate::core::handle::Handle;
+pub use crate::core::hresult::HResult;
+pub use crate::core::sync_flags::SyncFlags;
+pub use crate::core::text::MAX_TEXT_LEN;
+pub use crate::host::event::{Event, EventReset};
+pub use crate::host::simulated::{SimulatedHost, SyncReport};
+pub use crate::host::worker::{SyncContext, SyncWorker};
+pub use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
+pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
+pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
-pub use worker::{SyncContext, SyncWorker};

@@ -7,10 +7,15 @@ use core::mem::size_of;
 use core::ptr::{self, NonNull};
 
 use crate::abi::{self, IMAPISync, IMAPISyncVtbl, HANDLE, HRESULT, MAPISIB};
-use crate::com::object::{self, Class, Object};
-use crate::com::ptr::ComPtr;
-use crate::com::unwind::guard;
-use crate::{Error, HResult, Handle, ProgressCallback, Result, SyncFlags, Unknown};
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::object::{self, Class, Object};
+use crate::core::ptr::ComPtr;
+use crate::core::sync_flags::SyncFlags;
+use crate::core::unwind::guard;
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::unknown::Unknown;
 
 /// A validated `SynchronizeInBackground` request, as a [`SyncProvider`] receives it.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 use core::ptr::NonNull;
 
 use crate::abi;
-use crate::com::ptr::ComPtr;
+use crate::core::ptr::ComPtr;
 
 /// An owned reference to any COM object, seen through `IUnknown`: the MAPI session of a
 /// `MAPISIB` (`psesSync`), which this crate passes along without calling. `Clone` is `AddRef`,

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use super::{Call, Record};
-use crate::{HResult, Handle};
+use super::record::{Call, Record};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

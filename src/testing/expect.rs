@@ -3,8 +3,8 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
-use super::{Call, Record};
-use crate::HResult;
+use super::record::{Call, Record};
+use crate::core::hresult::HResult;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {

@@ -2,10 +2,18 @@
 
 use std::time::Duration;
 
-use super::{Checker, Expect, Finding, Record, RecordingCallback, Script, Severity, Verdict};
-use crate::{
-    Event, Handle, MapiSync, ProgressCallback, SimulatedHost, SyncFlags, SyncReport, Unknown,
-};
+use super::checker::{Checker, Finding, Severity, Verdict};
+use super::expect::Expect;
+use super::record::Record;
+use super::recorder::RecordingCallback;
+use super::script::Script;
+use crate::core::handle::Handle;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::Event;
+use crate::host::simulated::{SimulatedHost, SyncReport};
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::sync::MapiSync;
+use crate::interfaces::unknown::Unknown;
 
 /// Runs a store provider's `SynchronizeInBackground` under a [`SimulatedHost`] with a
 /// [`RecordingCallback`], and gives back a [`SyncRun`] to assert on: the protocol, the calls, and

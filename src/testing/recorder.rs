@@ -5,8 +5,14 @@ use std::thread::{self, ThreadId};
 
 use parking_lot::Mutex;
 
-use super::{Call, Checker, Record, Script, Text, Verdict};
-use crate::{Error, HResult, Handle, ProgressCallback, Result, Slot, SyncProgress, U16CStr};
+use super::checker::{Checker, Verdict};
+use super::record::{Call, Record, Text};
+use super::script::Script;
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
+use widestring::U16CStr;
 
 /// The log and what decides the answers, shared by the COM object and the test's handle.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 use widestring::U16CStr;
 
 use crate::abi::WCHAR;
-use crate::{Error, Result};
+use crate::core::error::{Error, Result};
 
 /// The longest text, in UTF-16 code units not counting the NUL terminator, that mapisync reads from
 /// a pointer that crosses the ABI: 32 767, the most a Windows `UNICODE_STRING` can hold.
@@ -97,6 +97,6 @@ mod tests {
                 limit: MAX_TEXT_LEN
             }
         );
-        assert_eq!(err.hresult(), crate::HResult::E_INVALIDARG);
+        assert_eq!(err.hresult(), crate::core::hresult::HResult::E_INVALIDARG);
     }
 }

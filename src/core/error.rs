@@ -1,6 +1,6 @@
 //! `Error`: what went wrong, in words, with the HRESULT that crosses the ABI for it.
 
-use crate::HResult;
+use crate::core::hresult::HResult;
 
 /// Everything that can go wrong in mapisync, each case carrying the failure [`HResult`] that goes
 /// back across the ABI for it ([`Error::hresult`]).
@@ -122,6 +122,23 @@ impl From<HResult> for Error {
 impl From<Error> for HResult {
     fn from(error: Error) -> HResult {
         error.hresult()
+    }
+}
+
+impl HResult {
+    /// `Ok(())` for any success code (warnings included), `Err` carrying the code for a failure.
+    ///
+    /// ```
+    /// # use mapisync::HResult;
+    /// assert!(HResult::S_FALSE.ok().is_ok());
+    /// assert_eq!(HResult::E_FAIL.ok().unwrap_err().hresult(), HResult::E_FAIL);
+    /// ```
+    pub fn ok(self) -> Result<()> {
+        if self.is_success() {
+            Ok(())
+        } else {
+            Err(Error::from(self))
+        }
     }
 }
 

@@ -3,7 +3,6 @@
 use core::fmt;
 
 use crate::abi::HRESULT;
-use crate::{Error, Result};
 
 /// A COM status code, as it crosses the ABI (`#[repr(transparent)]` over the raw `i32`).
 ///
@@ -174,21 +173,6 @@ impl HResult {
             .iter()
             .find(|(code, _)| *code == self)
             .map(|(_, name)| *name)
-    }
-
-    /// `Ok(())` for any success code (warnings included), `Err` carrying the code for a failure.
-    ///
-    /// ```
-    /// # use mapisync::HResult;
-    /// assert!(HResult::S_FALSE.ok().is_ok());
-    /// assert_eq!(HResult::E_FAIL.ok().unwrap_err().hresult(), HResult::E_FAIL);
-    /// ```
-    pub fn ok(self) -> Result<()> {
-        if self.is_success() {
-            Ok(())
-        } else {
-            Err(Error::from(self))
-        }
     }
 }
 

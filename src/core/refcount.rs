@@ -1,7 +1,7 @@
 //! The reference count of every object the crate implements: one `AtomicU32`, `Arc`'s orderings,
 //! and saturation instead of wrap-around.
 
-use super::sync::{fence, AtomicU32, Ordering};
+use super::atomics::{fence, AtomicU32, Ordering};
 
 /// The largest count an object reaches in normal use. One more `AddRef` pins the object.
 pub(crate) const MAX_COUNT: u32 = i32::MAX as u32;

@@ -1,6 +1,7 @@
 //! `SyncFlags`: the `SYNC_*` bits of `MAPISIB.ulFlags`.
 
-use crate::{Error, HResult, Result};
+use crate::core::error::{Error, Result};
+use crate::core::hresult::HResult;
 
 bitflags::bitflags! {
     /// The `SYNC_*` bits of `MAPISIB.ulFlags`. The reference says "one of", but they are

@@ -3,10 +3,15 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
-use crate::{
-    Error, Event, EventReset, HResult, Handle, ProgressCallback, Result, SyncFlags, SyncRequest,
-    U16CStr, U16CString, Unknown,
-};
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::{Event, EventReset};
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::sync::SyncRequest;
+use crate::interfaces::unknown::Unknown;
+use widestring::{U16CStr, U16CString};
 
 /// What the work of a [`SyncWorker`] reports through: the request's flags and session, and the
 /// `Progress` and `Error` slots of its callback. There is no `Done` here: the worker calls it,

@@ -37,7 +37,9 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::{Error, HResult, Handle, Result};
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
 
 /// Whether a successful wait resets the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use core::fmt;
 use core::str::FromStr;
 
 use crate::abi::GUID;
-use crate::Error;
+use crate::core::error::Error;
 
 impl GUID {
     /// The GUID whose registry form spells `value` in hex, digit for digit.
@@ -126,7 +126,7 @@ mod tests {
         ] {
             let err = text.parse::<GUID>().unwrap_err();
             assert!(err.to_string().contains(why), "{text:?}: {err}");
-            assert_eq!(err.hresult(), crate::HResult::E_INVALIDARG);
+            assert_eq!(err.hresult(), crate::core::hresult::HResult::E_INVALIDARG);
         }
     }
 

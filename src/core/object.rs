@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::refcount::{RefCount, Released};
 use crate::abi::{IID_IUnknown, GUID, HRESULT, REFIID, ULONG};
-use crate::HResult;
+use crate::core::hresult::HResult;
 
 /// A COM class implemented in Rust: the value an object holds, and the one interface it exposes.
 ///

@@ -6,10 +6,15 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::{
-    Error, Event, HResult, Handle, MapiSync, ProgressCallback, Result, Slot, SyncFlags,
-    SyncProgress, U16CStr, Unknown,
-};
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::Event;
+use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
+use crate::interfaces::sync::MapiSync;
+use crate::interfaces::unknown::Unknown;
+use widestring::U16CStr;
 
 /// How long the host waits for `Done` once the done event is signalled.
 const DONE_GRACE: Duration = Duration::from_secs(1);

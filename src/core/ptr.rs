@@ -4,7 +4,8 @@ use core::ffi::c_void;
 use core::ptr::{self, NonNull};
 
 use crate::abi::{self, GUID};
-use crate::{Error, HResult, Result};
+use crate::core::error::{Error, Result};
+use crate::core::hresult::HResult;
 
 /// An abi interface struct: `#[repr(C)]`, holding only a pointer to its vtable, whose first three
 /// slots are IUnknown's.

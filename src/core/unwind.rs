@@ -3,7 +3,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::abi::HRESULT;
-use crate::{Error, HResult, Result};
+use crate::core::error::{Error, Result};
+use crate::core::hresult::HResult;
 
 /// Runs `body` for a thunk and turns its outcome into the HRESULT that goes back across the ABI:
 /// `Ok` is `S_OK`, `Err(e)` is `e.hresult()`, and a panic is `E_UNEXPECTED`.

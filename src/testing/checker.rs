@@ -5,6 +5,7 @@ use std::fmt;
 use super::record::{Call, Record};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
+use crate::host::report::HostProblem;
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -49,7 +50,8 @@ impl fmt::Display for Finding {
 /// - `ulIndex <= ulIndexMax` on every `Progress`;
 /// - the index not moving backwards under the same maximum before reaching it (a warning; after
 ///   reaching the maximum a new pass may start over);
-/// - `Done` bringing back the handle the provider handed out (when told which);
+/// - `Done` bringing back the handle the provider handed out (when told which); NULL is a
+///   warning, since the reference allows it: the provider then keeps the event and must close it;
 /// - `Error` not called with a plain success code (`S_OK`, `S_FALSE`);
 /// - no call refused for text over the bound;
 /// - after an answer of `MAPI_E_USER_CANCEL`, no more `Progress` and a failing `Done`;
@@ -105,140 +107,227 @@ impl Checker {
 
     /// Checks `records`; `lost` counts calls a bounded log could not keep.
     pub fn check(&self, records: &[Record], lost: u64) -> Verdict {
-        let mut findings = Vec::new();
-        let mut add = |severity, seq: Option<u64>, what: String, expected: &str| {
-            findings.push(Finding {
-                severity,
-                seq,
-                what,
-                expected: expected.to_owned(),
-            })
-        };
-        use Severity::{Error, Warning};
-
-        if lost > 0 {
-            add(
-                Error,
-                None,
-                format!("the log was full: {lost} later calls were answered but not recorded"),
-                "a log large enough for every call (RecordingCallback::new is unbounded)",
-            );
-        }
+        let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
         if self.start_failed {
-            if let Some(first) = records.first() {
-                add(
-                    Error,
-                    Some(first.seq),
-                    format!("{} after SynchronizeInBackground failed", first.call),
-                    "no call at all: a failed start has no synchronization to report",
-                );
-            }
+            findings.extend(no_call_after_failed_start(records));
             return Verdict::new(findings, self.strict, records);
         }
-
-        let mut first_done: Option<u64> = None;
-        let mut last_progress: Option<(u32, u32)> = None;
-        let mut cancelled_at: Option<u64> = None;
-        for r in records {
-            if let Some(done) = first_done {
-                let what = match r.call {
-                    Call::Done { .. } => format!("Done called again (the first Done was #{done})"),
-                    _ => format!("{} after Done (Done was #{done})", r.call),
-                };
-                add(
-                    Error,
-                    Some(r.seq),
-                    what,
-                    "exactly one Done, as the last call",
-                );
-            }
-            match &r.call {
-                Call::Progress { index, max, .. } => {
-                    if index > max {
-                        add(
-                            Error,
-                            Some(r.seq),
-                            format!("ulIndex {index} is past ulIndexMax {max}"),
-                            "ulIndex <= ulIndexMax",
-                        );
-                    }
-                    if let Some((last_index, last_max)) = last_progress {
-                        // A step back after the maximum was reached starts a new pass (the
-                        // next folder, say): only a step back mid-pass is suspicious.
-                        if last_max == *max && index < &last_index && last_index < last_max {
-                            add(
-                                Warning,
-                                Some(r.seq),
-                                format!("ulIndex went back from {last_index} to {index} under the same ulIndexMax {max}"),
-                                "an index that only moves forward while the maximum stays",
-                            );
-                        }
-                    }
-                    last_progress = Some((*index, *max));
-                    if let Some(cancel) = cancelled_at {
-                        add(
-                            Error,
-                            Some(r.seq),
-                            format!("Progress after the user pressed Cancel (#{cancel} was answered MAPI_E_USER_CANCEL)"),
-                            "stop at Cancel: call Done with a failure status",
-                        );
-                    }
-                }
-                Call::Error { hr, .. } => {
-                    if hr.is_success() && !hr.is_warning() {
-                        add(
-                            Error,
-                            Some(r.seq),
-                            format!("Error called with {hr}, a plain success code"),
-                            "an error code, or a warning code such as MAPI_W_PARTIAL_COMPLETION",
-                        );
-                    }
-                }
-                Call::Done { event, hr } => {
-                    if let Some(expected) = self.done_event {
-                        if *event != expected {
-                            add(
-                                Error,
-                                Some(r.seq),
-                                format!(
-                                    "Done brought back handle {:#x}, not the done event {:#x}",
-                                    event.0 as usize, expected.0 as usize
-                                ),
-                                "Done passes back the handle written through phSyncDoneEvent",
-                            );
-                        }
-                    }
-                    if let (Some(cancel), true) = (cancelled_at, hr.is_success()) {
-                        add(
-                            Error,
-                            Some(r.seq),
-                            format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
-                            "a failure status such as MAPI_E_USER_CANCEL",
-                        );
-                    }
-                    first_done.get_or_insert(r.seq);
-                }
-                Call::Refused { slot, error } => add(
-                    Error,
-                    Some(r.seq),
-                    format!("{slot} was refused with {}: {error}", error.hresult()),
-                    "text within MAX_TEXT_LEN UTF-16 code units",
-                ),
-            }
-            if r.answer == HResult::MAPI_E_USER_CANCEL && cancelled_at.is_none() {
-                cancelled_at = Some(r.seq);
-            }
+        let mut walk = Walk::default();
+        for record in records {
+            findings.extend(RULES.iter().filter_map(|rule| rule(self, &walk, record)));
+            walk.step(record);
         }
-        if first_done.is_none() {
-            add(
-                Error,
-                None,
-                format!("Done was never called ({} calls recorded)", records.len()),
-                "exactly one Done, as the last call",
-            );
-        }
+        findings.extend(done_was_called(&walk, records.len()));
         Verdict::new(findings, self.strict, records)
     }
+}
+
+impl Finding {
+    fn new(severity: Severity, seq: Option<u64>, what: String, expected: &str) -> Finding {
+        Finding {
+            severity,
+            seq,
+            what,
+            expected: expected.to_owned(),
+        }
+    }
+
+    /// The finding for a problem the host reports, in the host's wording.
+    pub(crate) fn host(problem: &HostProblem, seq: Option<u64>) -> Finding {
+        let severity = if problem.is_warning() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        Finding::new(severity, seq, problem.to_string(), problem.expected())
+    }
+}
+
+/// What the walk through the records has seen so far.
+#[derive(Default)]
+struct Walk {
+    /// The first `Done`.
+    first_done: Option<u64>,
+    /// The last `Progress`: index and maximum.
+    last_progress: Option<(u32, u32)>,
+    /// The first call answered `MAPI_E_USER_CANCEL`.
+    cancelled_at: Option<u64>,
+}
+
+impl Walk {
+    fn step(&mut self, r: &Record) {
+        match r.call {
+            Call::Progress { index, max, .. } => self.last_progress = Some((index, max)),
+            Call::Done { .. } => {
+                self.first_done.get_or_insert(r.seq);
+            }
+            _ => {}
+        }
+        if r.answer == HResult::MAPI_E_USER_CANCEL {
+            self.cancelled_at.get_or_insert(r.seq);
+        }
+    }
+}
+
+/// A rule about one record, knowing what came before it.
+type Rule = fn(&Checker, &Walk, &Record) -> Option<Finding>;
+
+/// The per-call rules, in the order their findings are listed.
+const RULES: [Rule; 8] = [
+    nothing_after_done,
+    index_within_max,
+    index_moves_forward,
+    no_progress_after_cancel,
+    error_is_not_plain_success,
+    done_brings_back_the_event,
+    done_fails_after_cancel,
+    text_within_bound,
+];
+
+const ONE_DONE: &str = "exactly one Done, as the last call";
+
+fn log_complete(lost: u64) -> Option<Finding> {
+    (lost > 0).then(|| {
+        Finding::new(
+            Severity::Error,
+            None,
+            format!("the log was full: {lost} later calls were answered but not recorded"),
+            "a log large enough for every call (RecordingCallback::new is unbounded)",
+        )
+    })
+}
+
+fn no_call_after_failed_start(records: &[Record]) -> Option<Finding> {
+    records.first().map(|first| {
+        Finding::new(
+            Severity::Error,
+            Some(first.seq),
+            format!("{} after SynchronizeInBackground failed", first.call),
+            "no call at all: a failed start has no synchronization to report",
+        )
+    })
+}
+
+fn nothing_after_done(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+    let done = walk.first_done?;
+    let what = match r.call {
+        Call::Done { .. } => format!("Done called again (the first Done was #{done})"),
+        _ => format!("{} after Done (Done was #{done})", r.call),
+    };
+    Some(Finding::new(Severity::Error, Some(r.seq), what, ONE_DONE))
+}
+
+fn index_within_max(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
+    match r.call {
+        Call::Progress { index, max, .. } if index > max => Some(Finding::new(
+            Severity::Error,
+            Some(r.seq),
+            format!("ulIndex {index} is past ulIndexMax {max}"),
+            "ulIndex <= ulIndexMax",
+        )),
+        _ => None,
+    }
+}
+
+/// A step back after the maximum was reached starts a new pass (the next folder, say): only a
+/// step back mid-pass is suspicious.
+fn index_moves_forward(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+    let Call::Progress { index, max, .. } = r.call else {
+        return None;
+    };
+    let (last_index, last_max) = walk.last_progress?;
+    (last_max == max && index < last_index && last_index < last_max).then(|| {
+        Finding::new(
+            Severity::Warning,
+            Some(r.seq),
+            format!(
+                "ulIndex went back from {last_index} to {index} under the same ulIndexMax {max}"
+            ),
+            "an index that only moves forward while the maximum stays",
+        )
+    })
+}
+
+fn no_progress_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+    let cancel = walk.cancelled_at?;
+    matches!(r.call, Call::Progress { .. }).then(|| {
+        Finding::new(
+            Severity::Error,
+            Some(r.seq),
+            format!(
+                "Progress after the user pressed Cancel (#{cancel} was answered \
+                 MAPI_E_USER_CANCEL)"
+            ),
+            "stop at Cancel: call Done with a failure status",
+        )
+    })
+}
+
+fn error_is_not_plain_success(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
+    match r.call {
+        Call::Error { hr, .. } if hr.is_success() && !hr.is_warning() => Some(Finding::new(
+            Severity::Error,
+            Some(r.seq),
+            format!("Error called with {hr}, a plain success code"),
+            "an error code, or a warning code such as MAPI_W_PARTIAL_COMPLETION",
+        )),
+        _ => None,
+    }
+}
+
+/// `Done` brings back the done event; NULL is allowed (a warning: the provider keeps the event
+/// and must close it).
+fn done_brings_back_the_event(checker: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
+    let (Call::Done { event, .. }, Some(expected)) = (&r.call, checker.done_event) else {
+        return None;
+    };
+    let problem = if *event == expected {
+        return None;
+    } else if event.is_null() {
+        HostProblem::NullHandleToDone
+    } else {
+        HostProblem::WrongHandle {
+            got: *event,
+            expected,
+        }
+    };
+    Some(Finding::host(&problem, Some(r.seq)))
+}
+
+fn done_fails_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+    let cancel = walk.cancelled_at?;
+    match r.call {
+        Call::Done { hr, .. } if hr.is_success() => Some(Finding::new(
+            Severity::Error,
+            Some(r.seq),
+            format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
+            "a failure status such as MAPI_E_USER_CANCEL",
+        )),
+        _ => None,
+    }
+}
+
+fn text_within_bound(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
+    let Call::Refused { slot, error } = &r.call else {
+        return None;
+    };
+    let problem = HostProblem::Refused {
+        slot: *slot,
+        error: error.clone(),
+    };
+    Some(Finding::host(&problem, Some(r.seq)))
+}
+
+fn done_was_called(walk: &Walk, calls: usize) -> Option<Finding> {
+    walk.first_done.is_none().then(|| {
+        let problem = HostProblem::DoneNeverCalled;
+        Finding::new(
+            Severity::Error,
+            None,
+            format!("{problem} ({calls} calls recorded)"),
+            problem.expected(),
+        )
+    })
 }
 
 /// The outcome of a protocol check: the findings, and the call log they are about.
@@ -256,6 +345,11 @@ impl Verdict {
             strict,
             log: log.to_vec(),
         }
+    }
+
+    /// The call log the findings are about.
+    pub(crate) fn log(&self) -> &[Record] {
+        &self.log
     }
 
     /// Adds a finding only the caller could see (the host's, say).

@@ -21,7 +21,7 @@ mod script;
 
 pub use checker::{Checker, Finding, Severity, Verdict};
 pub use expect::Expect;
-pub use harness::{SyncRun, SyncTest};
+pub use harness::{Leak, SyncRun, SyncTest};
 pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;
 pub use script::Script;

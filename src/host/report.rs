@@ -224,7 +224,11 @@ impl SyncReport {
         if self.done_event.is_null() {
             problems.push(HostProblem::NoDoneEvent);
         } else if !self.held {
-            problems.push(HostProblem::DoneEventNotOpen(self.done_event));
+            // A provider that kept its event (Done(NULL)) may close it as soon as it signalled,
+            // even before the host could look.
+            if !self.kept_by_provider() {
+                problems.push(HostProblem::DoneEventNotOpen(self.done_event));
+            }
         } else if !self.signalled {
             problems.push(HostProblem::NotSignalled(self.elapsed));
         }

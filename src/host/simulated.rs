@@ -202,6 +202,10 @@ impl Outcome {
     }
 
     fn report(self, watch: &DoneWatch, watcher: &Spared, started_at: Instant) -> SyncReport {
+        // A provider may give back its references a moment after signalling: the same grace.
+        poll_until(Instant::now() + GRACE, || {
+            !matches!(watcher.others(), Ok(1..))
+        });
         let over_released = watcher.others().err().unwrap_or(0);
         let seen = watch.seen();
         SyncReport {

@@ -177,7 +177,9 @@ impl Drop for Spared {
             // SAFETY: the spare is dropped once, here, and never used again.
             unsafe { core::mem::ManuallyDrop::drop(&mut self.spare) };
         }
-        // Otherwise the provider already gave back the spare for us: only our own is left.
+        // Otherwise the provider already gave back the spare for us: only our own is left. (A
+        // provider that still holds references now and releases one too many later frees the
+        // object under itself, as it would under any host.)
     }
 }
 

@@ -3,11 +3,12 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use super::checker::{Checker, Finding, Verdict};
+use super::checker::Checker;
 use super::expect::Expect;
 use super::record::{Call, Record};
 use super::recorder::RecordingCallback;
 use super::script::Script;
+use super::verdict::{Finding, Verdict};
 use crate::core::handle::Handle;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;

@@ -13,15 +13,18 @@
 //! The guide in `docs/testing-store-providers.md` walks through a first test.
 
 mod checker;
+mod diff;
 mod expect;
 mod harness;
 mod record;
 mod recorder;
 mod script;
+mod verdict;
 
-pub use checker::{Checker, Finding, Severity, Verdict};
+pub use checker::Checker;
 pub use expect::Expect;
 pub use harness::{Leak, SyncRun, SyncTest};
 pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;
 pub use script::Script;
+pub use verdict::{Finding, Severity, Verdict};

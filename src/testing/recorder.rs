@@ -6,9 +6,10 @@ use std::thread::{self, ThreadId};
 
 use parking_lot::Mutex;
 
-use super::checker::{Checker, Verdict};
+use super::checker::Checker;
 use super::record::{Call, Record, Text};
 use super::script::Script;
+use super::verdict::Verdict;
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;

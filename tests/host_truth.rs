@@ -326,3 +326,17 @@ fn done_with_null_and_an_event_never_closed_is_a_leak() {
     );
     Event::close_handle(handle).unwrap();
 }
+
+#[test]
+fn a_timeout_too_long_to_represent_waits_without_one() {
+    let report = SimulatedHost::new().timeout(Duration::MAX).run(
+        &worker_store(),
+        SyncFlags::empty(),
+        ProgressCallback::new(Quiet),
+    );
+    assert!(report.is_clean(), "{report}");
+    SyncTest::new()
+        .timeout(Duration::MAX)
+        .run(&worker_store())
+        .assert_protocol();
+}

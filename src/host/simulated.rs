@@ -86,7 +86,7 @@ impl SimulatedHost {
         }
     }
 
-    /// How long to wait for the done event.
+    /// How long to wait for the done event (`Duration::MAX`: for ever).
     pub fn timeout(mut self, timeout: Duration) -> SimulatedHost {
         self.timeout = timeout;
         self
@@ -119,7 +119,8 @@ impl SimulatedHost {
         callback: ProgressCallback,
     ) -> SyncReport {
         let started_at = Instant::now();
-        let deadline = started_at + self.timeout;
+        // A timeout too long to represent as an instant is a wait without one.
+        let deadline = started_at.checked_add(self.timeout);
         let watch = Arc::new(DoneWatch::default());
         // Held, with a spare, until the report is made: a provider that releases the callback
         // once too often frees nothing and is reported.
@@ -141,8 +142,9 @@ impl SimulatedHost {
         }
         outcome.held = event.is_some();
         if let Some(event) = &event {
-            outcome.signalled =
-                event.wait_timeout(deadline.saturating_duration_since(Instant::now()));
+            outcome.signalled = event.wait_timeout(deadline.map_or(Duration::MAX, |d| {
+                d.saturating_duration_since(Instant::now())
+            }));
         }
         if outcome.signalled {
             // A provider may signal just before calling Done: give Done a moment more.

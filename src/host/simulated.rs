@@ -33,8 +33,9 @@ const DONE_GRACE: Duration = Duration::from_secs(1);
 /// forwards every call unchanged.
 ///
 /// ```
+/// use mapisync::testing::Silent;
 /// use mapisync::{HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost};
-/// use mapisync::{SyncFlags, SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr};
+/// use mapisync::{SyncFlags, SyncProvider, SyncRequest, SyncWorker};
 ///
 /// struct Store;
 /// impl SyncProvider for Store {
@@ -45,17 +46,11 @@ const DONE_GRACE: Duration = Duration::from_secs(1);
 ///         })
 ///     }
 /// }
-/// struct Quiet;
-/// impl SyncProgress for Quiet {
-///     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-///     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-///     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// }
 ///
 /// let report = SimulatedHost::new().run(
 ///     &MapiSync::new(Store),
 ///     SyncFlags::DOWNLOAD_CONTENTS,
-///     ProgressCallback::new(Quiet),
+///     ProgressCallback::new(Silent),
 /// );
 /// assert!(report.is_clean(), "{report}");
 /// assert_eq!(report.final_status(), Some(HResult::S_OK));

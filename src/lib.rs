@@ -68,3 +68,29 @@ pub use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgr
 pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
 pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
+
+/// The Markdown documents, so that every Rust snippet in them is compiled and run as a doc-test.
+#[cfg(doctest)]
+pub mod markdown {
+    /// README.md
+    #[doc = include_str!("../README.md")]
+    pub struct Readme;
+    /// docs/architecture.md
+    #[doc = include_str!("../docs/architecture.md")]
+    pub struct Architecture;
+    /// docs/performance.md
+    #[doc = include_str!("../docs/performance.md")]
+    pub struct Performance;
+    /// docs/platforms.md
+    #[doc = include_str!("../docs/platforms.md")]
+    pub struct Platforms;
+    /// docs/reliability.md
+    #[doc = include_str!("../docs/reliability.md")]
+    pub struct Reliability;
+    /// docs/sync-handshake.md
+    #[doc = include_str!("../docs/sync-handshake.md")]
+    pub struct SyncHandshake;
+    /// docs/testing-store-providers.md
+    #[doc = include_str!("../docs/testing-store-providers.md")]
+    pub struct TestingStoreProviders;
+}

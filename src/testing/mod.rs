@@ -20,8 +20,8 @@ mod harness;
 mod record;
 mod recorder;
 mod script;
-mod verdict;
 mod silent;
+mod verdict;
 
 pub use checker::Checker;
 pub use expect::Expect;
@@ -29,5 +29,5 @@ pub use harness::{Leak, SyncRun, SyncTest};
 pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;
 pub use script::Script;
-pub use verdict::{Finding, Severity, Verdict};
 pub use silent::Silent;
+pub use verdict::{Finding, Severity, Verdict};

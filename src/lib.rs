@@ -55,7 +55,7 @@ mod host;
 mod interfaces;
 pub mod testing;
 
-pub use crate::core::error::{Error, Result};
+pub use crate::core::error::{Error, Failure, Result};
 pub use crate::core::handle::Handle;
 pub use crate::core::hresult::HResult;
 pub use crate::core::sync_flags::SyncFlags;

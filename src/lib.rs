@@ -47,10 +47,12 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
-// The layers, lowest first. Each imports only from those above it in this list (checked by
-// scripts/check-layers.sh); the public names are re-exported below and never imported back.
+// The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
+// itself and the layers before it (tests/layering.rs checks it); the public names are re-exported
+// below and never imported back.
 pub mod abi;
 mod core;
+mod faces;
 mod host;
 mod interfaces;
 pub mod testing;

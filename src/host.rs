@@ -1,5 +1,7 @@
 //! `SimulatedHost`: Outlook's side of `SynchronizeInBackground`, for tests and emulation layers.
 
+pub(crate) mod event;
+
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

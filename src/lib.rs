@@ -52,7 +52,7 @@ pub mod testing;
 
 mod com;
 mod error;
-mod event;
+mod faces;
 mod guid;
 mod handle;
 mod host;
@@ -63,8 +63,8 @@ mod worker;
 
 pub use com::text::MAX_TEXT_LEN;
 pub use error::{Error, Result};
-pub use event::{Event, EventReset};
 pub use handle::Handle;
+pub use host::event::{Event, EventReset};
 pub use host::{SimulatedHost, SyncReport};
 pub use hresult::HResult;
 pub use interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
@@ -73,3 +73,6 @@ pub use interfaces::unknown::Unknown;
 pub use sync_flags::SyncFlags;
 pub use widestring::{U16CStr, U16CString};
 pub use worker::{SyncContext, SyncWorker};
+
+#[cfg(feature = "windows-core")]
+pub use faces::windows;

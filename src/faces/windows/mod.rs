@@ -57,3 +57,8 @@ pub use interfaces::{
     IMAPISync, IMAPISyncProgressCallback, IMAPISyncProgressCallback_Impl,
     IMAPISyncProgressCallback_Vtbl, IMAPISync_Impl, IMAPISync_Vtbl,
 };
+
+/// The guide's code blocks, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/windows.md")]
+struct WindowsGuide;

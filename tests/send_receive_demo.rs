@@ -314,6 +314,7 @@ fn assert_fits_80_columns(text: &str) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too many calls for the host's timeout under Miri")]
 fn every_line_fits_80_columns_in_both_modes() {
     // 30 folders: long Projects/... names, and a header naming the flags and the flaky folder.
     let options = DemoOptions {
@@ -334,6 +335,7 @@ fn every_line_fits_80_columns_in_both_modes() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too many calls for the host's timeout under Miri")]
 fn no_color_keeps_the_redraw_and_drops_the_colours() {
     let options = DemoOptions {
         color: false,
@@ -350,6 +352,7 @@ fn no_color_keeps_the_redraw_and_drops_the_colours() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too many calls for the host's timeout under Miri")]
 fn the_contents_phase_shows_overall_progress() {
     let (_, text) = demo(&instant(), true);
     let screen = screen_lines(&text);

@@ -7,6 +7,7 @@
 //! cargo run --example send_receive                      # live bars on a terminal, ~3.5 s
 //! cargo run --example send_receive | cat                # plain log lines, as in CI
 //! cargo run --example send_receive -- --speed 0 --cancel-after 20 --fail none
+//! cargo run --example send_receive -- --explore          # every host behaviour, then a summary
 //! ```
 //!
 //! Ctrl-C is the user pressing the dialog's Cancel: the provider is answered
@@ -24,6 +25,9 @@ mod ctrl_c;
 
 #[path = "support/dialog.rs"]
 mod dialog;
+
+#[path = "support/explore_demo.rs"]
+mod explore_demo;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -51,6 +55,9 @@ Options:
   --fail FOLDER     the folder whose connection drops halfway (default:
                     Archive, or the last folder when there is no Archive);
                     --fail none: every folder succeeds
+  --explore         instead of one run, explore the account under every host
+                    behaviour (Cancel at each step, Error and Done refused,
+                    random scripts), without the delay
   -h, --help        this help
 
 Exit status: 0 when the synchronization kept the protocol (even if it was
@@ -59,11 +66,13 @@ cancelled or partly failed), 1 when it did not, 2 for a bad option.";
 /// What the command line asks for.
 enum Command {
     Run(DemoOptions),
+    Explore(DemoOptions),
     Help,
 }
 
 fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     let mut options = DemoOptions::default();
+    let mut explore = false;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         // `--name value` and `--name=value` both work.
@@ -81,6 +90,7 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
         };
         match name.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
+            "--explore" => explore = true,
             "--folders" => {
                 options.folders =
                     number(&name, &value("a number of folders")?, 0, 10_000)? as usize;
@@ -112,7 +122,11 @@ fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
     }
     // The flaky folder must be one the account has.
     options.store()?;
-    Ok(Command::Run(options))
+    Ok(if explore {
+        Command::Explore(options)
+    } else {
+        Command::Run(options)
+    })
 }
 
 /// `text` as a whole number in `min..=max`, or an error naming the option.
@@ -130,6 +144,17 @@ fn number(option: &str, text: &str, min: u64, max: u64) -> Result<u64, String> {
 fn main() -> ExitCode {
     let options = match parse(std::env::args().skip(1)) {
         Ok(Command::Run(options)) => options,
+        Ok(Command::Explore(options)) => {
+            let tty = std::io::stdout().is_terminal();
+            let store = options.store().expect("checked by parse");
+            let passed =
+                explore_demo::run_exploration(&store, options.flags, &mut std::io::stdout(), tty);
+            return if passed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
         Ok(Command::Help) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

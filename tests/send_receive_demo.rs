@@ -12,6 +12,9 @@ mod ctrl_c;
 #[path = "../examples/support/dialog.rs"]
 mod dialog;
 
+#[path = "../examples/support/explore_demo.rs"]
+mod explore_demo;
+
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -478,4 +481,40 @@ fn a_pressed_cancel_button_answers_every_later_progress_with_cancel() {
     callback
         .done(mapisync::Handle::NULL, HResult::MAPI_E_USER_CANCEL)
         .unwrap();
+}
+
+#[test]
+fn explore_prints_progress_then_a_summary_under_80_columns() {
+    let store = instant().store().unwrap();
+    let mut log = Vec::new();
+    let flags = SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS;
+    assert!(explore_demo::run_exploration(
+        &store, flags, &mut log, false
+    ));
+    let text = String::from_utf8(log).unwrap();
+    assert!(!text.contains('\x1b') && !text.contains('\r'), "{text}");
+    assert!(text.lines().count() <= 10, "{text}");
+    for line in text.lines() {
+        assert!(line.chars().count() <= 80, "over 80 columns: {line:?}");
+    }
+    let progress = text.lines().filter(|l| l.starts_with("Progress ")).count();
+    assert_eq!(progress, 4, "a line per quarter:\n{text}");
+    assert!(text.contains("Explored   "), "{text}");
+    assert!(
+        text.contains("every scenario kept the protocol and released everything"),
+        "{text}"
+    );
+
+    let mut screen = Vec::new();
+    assert!(explore_demo::run_exploration(
+        &store,
+        flags,
+        &mut screen,
+        true
+    ));
+    let screen = String::from_utf8(screen).unwrap();
+    assert!(
+        screen.matches('\r').count() >= 50,
+        "redrawn in place:\n{screen}"
+    );
 }

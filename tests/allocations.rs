@@ -4,14 +4,20 @@
 //!
 //! A counting global allocator wraps `System`. It counts only on a thread that asked it to, in
 //! thread-local cells, so the tests of this file may run in parallel without seeing each other's
-//! allocations.
+//! allocations. A thread a test starts can join in with [`follow`]: its allocations from then
+//! on go to a shared counter that the test reads.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
-use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
+use mapisync::{
+    abi, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags,
+    SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr, U16CString,
+};
 
 struct Counting;
 
@@ -20,6 +26,13 @@ thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
     static BYTES: Cell<usize> = const { Cell::new(0) };
 }
+
+thread_local! {
+    static FOLLOWED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Allocations of the threads that called [`follow`], all together.
+static FOLLOWED_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
 fn note(layout: Layout) {
     // `try_with`: the cells may be gone while the thread is being torn down; nothing is counted
@@ -30,6 +43,16 @@ fn note(layout: Layout) {
             BYTES.with(|b| b.set(b.get() + layout.size()));
         }
     });
+    let _ = FOLLOWED.try_with(|followed| {
+        if followed.get() {
+            FOLLOWED_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+}
+
+/// From now on, this thread's allocations count in [`FOLLOWED_ALLOCATIONS`], until it ends.
+fn follow() {
+    FOLLOWED.with(|f| f.set(true));
 }
 
 // SAFETY: every request is passed to `System` unchanged; the bookkeeping allocates nothing.
@@ -247,4 +270,68 @@ fn query_interface_allocates_nothing() {
         }
     });
     assert_eq!(allocations, 0);
+}
+
+/// At most this many allocations in one host round trip, on both threads: the host's watch on
+/// `Done` and its callback object, the done event, the worker thread (its name, its handle, its
+/// result slot, its closure), `Done`'s entry in the watch and its copy in the report.
+const ROUND_TRIP_ALLOCATIONS: usize = 9;
+
+/// A provider that calls `Done` at once, its worker counted from the first line of its work.
+struct Immediate;
+
+impl SyncProvider for Immediate {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |_| {
+            follow();
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+/// Allocations of `f` on this thread plus those of the threads that followed meanwhile.
+fn counted_with_followers(f: impl FnOnce()) -> usize {
+    // One test at a time reads the shared counter.
+    static SHARED: Mutex<()> = Mutex::new(());
+    let _one = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    FOLLOWED_ALLOCATIONS.store(0, Ordering::Relaxed);
+    let (own, _, ()) = counted(f);
+    own + FOLLOWED_ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+#[test]
+fn a_host_round_trip_allocates_within_its_budget_on_both_threads() {
+    let store = MapiSync::new(Immediate);
+    let host = SimulatedHost::new();
+    let callback = ProgressCallback::new(Sum::default());
+    let trip = || {
+        let report = host.run(&store, SyncFlags::DOWNLOAD_CONTENTS, callback.clone());
+        assert!(report.is_clean(), "{report}");
+    };
+    trip(); // first-use set-up (thread-locals, the handle table) is not the trip's
+            // The fewest of a few trips: a lock's table grows now and then with the test threads
+            // around, which is not the trip's either.
+    let allocations = (0..5).map(|_| counted_with_followers(trip)).min().unwrap();
+
+    // The floor: a thread spawned to signal a condition variable the caller waits on, counted
+    // the same way.
+    let floor = counted_with_followers(|| {
+        let signal = Arc::new((Mutex::new(false), Condvar::new()));
+        let theirs = Arc::clone(&signal);
+        std::thread::spawn(move || {
+            follow();
+            *theirs.0.lock().unwrap() = true;
+            theirs.1.notify_all();
+        });
+        let mut done = signal.0.lock().unwrap();
+        while !*done {
+            done = signal.1.wait(done).unwrap();
+        }
+    });
+    println!("host round trip: {allocations} allocations; thread spawn + condvar signal: {floor}");
+    assert!(
+        allocations <= ROUND_TRIP_ALLOCATIONS,
+        "a host round trip made {allocations} allocations (its floor {floor}), more than \
+         {ROUND_TRIP_ALLOCATIONS}"
+    );
 }

@@ -11,7 +11,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
 use mapisync::{
@@ -28,11 +28,13 @@ thread_local! {
 }
 
 thread_local! {
-    static FOLLOWED: Cell<bool> = const { Cell::new(false) };
+    /// The counter of the measurement this thread joined with [`follow`], if any.
+    static FOLLOWED: Cell<Option<&'static AtomicUsize>> = const { Cell::new(None) };
 }
 
-/// Allocations of the threads that called [`follow`], all together.
-static FOLLOWED_ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// The counter that threads calling [`follow`] join: one per measurement, so that a thread still
+/// ending after its measurement is over never counts in the next one.
+static CURRENT: AtomicPtr<AtomicUsize> = AtomicPtr::new(ptr::null_mut());
 
 fn note(layout: Layout) {
     // `try_with`: the cells may be gone while the thread is being torn down; nothing is counted
@@ -44,15 +46,18 @@ fn note(layout: Layout) {
         }
     });
     let _ = FOLLOWED.try_with(|followed| {
-        if followed.get() {
-            FOLLOWED_ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        if let Some(counter) = followed.get() {
+            counter.fetch_add(1, Ordering::Relaxed);
         }
     });
 }
 
-/// From now on, this thread's allocations count in [`FOLLOWED_ALLOCATIONS`], until it ends.
+/// From now on, this thread's allocations count in the current measurement's counter, until the
+/// thread ends.
 fn follow() {
-    FOLLOWED.with(|f| f.set(true));
+    // SAFETY: CURRENT is null or a counter leaked by `counted_with_followers`, never freed.
+    let counter = unsafe { CURRENT.load(Ordering::Acquire).as_ref() };
+    FOLLOWED.with(|f| f.set(counter));
 }
 
 // SAFETY: every request is passed to `System` unchanged; the bookkeeping allocates nothing.
@@ -272,10 +277,12 @@ fn query_interface_allocates_nothing() {
     assert_eq!(allocations, 0);
 }
 
-/// At most this many allocations in one host round trip, on both threads: the host's watch on
-/// `Done` and its callback object, the done event, the worker thread (its name, its handle, its
-/// result slot, its closure), `Done`'s entry in the watch and its copy in the report.
-const ROUND_TRIP_ALLOCATIONS: usize = 9;
+/// At most this many allocations in one host round trip, on both threads, beyond those of its
+/// floor (a thread spawned to signal a condition variable: 4 allocations, or 6 under the test
+/// harness, whose output capture adds its own to every thread spawned): the host's watch on
+/// `Done` and its callback object, the done event, the worker's name, and `Done`'s two notes in
+/// the watch. In all, 9 allocations outside the test harness.
+const ROUND_TRIP_OVER_FLOOR: usize = 5;
 
 /// A provider that calls `Done` at once, its worker counted from the first line of its work.
 struct Immediate;
@@ -294,13 +301,15 @@ fn counted_with_followers(f: impl FnOnce()) -> usize {
     // One test at a time reads the shared counter.
     static SHARED: Mutex<()> = Mutex::new(());
     let _one = SHARED.lock().unwrap_or_else(|e| e.into_inner());
-    FOLLOWED_ALLOCATIONS.store(0, Ordering::Relaxed);
+    // Leaked: a thread that joined may outlive the measurement (a handful per test run).
+    let counter: &'static AtomicUsize = Box::leak(Box::new(AtomicUsize::new(0)));
+    CURRENT.store(ptr::from_ref(counter).cast_mut(), Ordering::Release);
     let (own, _, ()) = counted(f);
-    own + FOLLOWED_ALLOCATIONS.load(Ordering::Relaxed)
+    own + counter.load(Ordering::Relaxed)
 }
 
 #[test]
-fn a_host_round_trip_allocates_within_its_budget_on_both_threads() {
+fn a_host_round_trip_allocates_at_most_five_times_more_than_a_bare_thread() {
     let store = MapiSync::new(Immediate);
     let host = SimulatedHost::new();
     let callback = ProgressCallback::new(Sum::default());
@@ -330,8 +339,8 @@ fn a_host_round_trip_allocates_within_its_budget_on_both_threads() {
     });
     println!("host round trip: {allocations} allocations; thread spawn + condvar signal: {floor}");
     assert!(
-        allocations <= ROUND_TRIP_ALLOCATIONS,
-        "a host round trip made {allocations} allocations (its floor {floor}), more than \
-         {ROUND_TRIP_ALLOCATIONS}"
+        allocations <= floor + ROUND_TRIP_OVER_FLOOR,
+        "a host round trip made {allocations} allocations, more than its floor ({floor}) and \
+         {ROUND_TRIP_OVER_FLOOR}"
     );
 }

@@ -80,6 +80,10 @@ impl SyncProvider for Planted {
     }
 }
 
+/// The grace a provider gets after signalling: every scenario that leaks waits it out, and these
+/// providers release nothing late.
+const GRACE: Duration = Duration::from_millis(50);
+
 /// The message `assert_passed` panics with.
 fn failure_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the exploration should fail");
@@ -94,6 +98,7 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
     let exploration = Explore::new()
         .cases(200)
         .seed(11)
+        .grace(GRACE)
         .run(|| Planted::store(Bug::KeepsTheCallback));
     assert!(!exploration.passed());
     let smallest = &exploration.failures()[0];
@@ -153,6 +158,7 @@ fn a_hang_after_cancel_in_the_hierarchy_is_a_finding_and_does_not_stall_the_rest
     let exploration = Explore::new()
         .cases(30)
         .timeout(timeout)
+        .grace(GRACE)
         .run(|| Planted::store(Bug::Hangs));
     let smallest = &exploration.failures()[0];
     assert_eq!(smallest.script, Script::new().cancel_progress_from(1));
@@ -197,7 +203,7 @@ fn a_correct_provider_passes_every_scenario_and_the_count_is_exact() {
 
 #[test]
 fn the_same_seed_runs_the_same_scenarios_and_finds_the_same_failures() {
-    let explore = Explore::new().cases(60).seed(3);
+    let explore = Explore::new().cases(60).seed(3).grace(GRACE);
     let scripts = |e: &Exploration| -> Vec<String> {
         e.failures().iter().map(|f| f.script.to_string()).collect()
     };
@@ -214,6 +220,7 @@ fn flags_and_strictness_are_part_of_the_replay() {
         .flags(SyncFlags::DOWNLOAD_HIERARCHY)
         .strict()
         .cases(0)
+        .grace(GRACE)
         .run(|| Planted::store(Bug::KeepsTheCallback));
     assert_eq!(exploration.scenarios(), 1 + 3 + 1);
     assert_eq!(

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant};
 
 use scenario::{Counts, Outcome, Settings};
 
-use super::checker::Verdict;
 use super::script::Script;
+use super::verdict::Verdict;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
+use crate::host::simulated::GRACE;
 use crate::interfaces::progress_callback::Slot;
 use crate::interfaces::sync::MapiSync;
 
@@ -80,14 +81,15 @@ pub struct ExploreProgress {
 }
 
 impl Explore {
-    /// Downloads hierarchy and contents, checks leniently, runs 256 random cases from seed 0 and
-    /// gives each scenario 5 seconds.
+    /// Downloads hierarchy and contents, checks leniently, runs 256 random cases from seed 0,
+    /// gives each scenario 5 seconds and a provider 1 second of grace after it signals.
     pub fn new() -> Explore {
         Explore {
             settings: Settings {
                 flags: SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS,
                 strict: false,
                 timeout: Duration::from_secs(5),
+                grace: GRACE,
             },
             cases: 256,
             seed: 0,
@@ -121,6 +123,15 @@ impl Explore {
     /// How long one scenario may take before it counts as hung.
     pub fn timeout(mut self, per_scenario: Duration) -> Explore {
         self.settings.timeout = per_scenario;
+        self
+    }
+
+    /// How long a provider may take, after it signals its done event, to call `Done` and let go
+    /// of the callback (1 second by default, as for [`SyncTest`](super::SyncTest)). A scenario
+    /// that leaks waits all of it before it counts as failed: lower it to explore a provider
+    /// that leaks under many scripts quickly, at the risk of blaming one that lets go late.
+    pub fn grace(mut self, grace: Duration) -> Explore {
+        self.settings.grace = grace;
         self
     }
 

@@ -55,6 +55,7 @@ pub struct SyncTest {
     flags: SyncFlags,
     script: Script,
     strict: bool,
+    grace: Duration,
 }
 
 impl Default for SyncTest {
@@ -72,6 +73,7 @@ impl SyncTest {
             flags: SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS,
             script: Script::new(),
             strict: false,
+            grace: GRACE,
         }
     }
 
@@ -102,6 +104,14 @@ impl SyncTest {
     /// Protocol warnings fail [`SyncRun::assert_protocol`] too.
     pub fn strict(mut self) -> SyncTest {
         self.strict = true;
+        self
+    }
+
+    /// The grace, for the host and the leak accounting, for what a provider does just after
+    /// signalling ([`GRACE`] unless changed).
+    pub(crate) fn grace(mut self, grace: Duration) -> SyncTest {
+        self.host = self.host.grace(grace);
+        self.grace = grace;
         self
     }
 
@@ -159,6 +169,7 @@ impl SyncTest {
             report,
             recorder,
             strict: self.strict,
+            grace: self.grace,
         }
     }
 }
@@ -169,6 +180,7 @@ pub struct SyncRun {
     report: SyncReport,
     recorder: RecordingCallback,
     strict: bool,
+    grace: Duration,
 }
 
 impl SyncRun {
@@ -255,7 +267,7 @@ impl SyncRun {
     /// of scope after `SetEvent`): references still held, and events passed to `Done` still open,
     /// are given the same grace as `Done` (one second, polled) before they count.
     pub fn left_behind(&self) -> Vec<Leak> {
-        let deadline = Instant::now() + GRACE;
+        let deadline = Instant::now() + self.grace;
         poll_until(deadline, || !self.leaks_now().iter().any(Leak::may_resolve));
         self.leaks_now()
     }

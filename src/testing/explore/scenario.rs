@@ -4,10 +4,10 @@ use std::time::Duration;
 
 use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
-use crate::testing::checker::{Finding, Severity, Verdict};
 use crate::testing::harness::SyncTest;
 use crate::testing::record::Call;
 use crate::testing::script::Script;
+use crate::testing::verdict::{Finding, Severity, Verdict};
 
 /// How every scenario of one exploration runs.
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +15,7 @@ pub(super) struct Settings {
     pub(super) flags: SyncFlags,
     pub(super) strict: bool,
     pub(super) timeout: Duration,
+    pub(super) grace: Duration,
 }
 
 /// What one scenario found.
@@ -54,7 +55,8 @@ pub(super) fn run(
     let mut test = SyncTest::new()
         .flags(settings.flags)
         .script(script.clone())
-        .timeout(settings.timeout);
+        .timeout(settings.timeout)
+        .grace(settings.grace);
     if settings.strict {
         test = test.strict();
     }

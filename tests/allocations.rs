@@ -14,6 +14,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
+use mapisync::testing::{Expect, SyncTest};
 use mapisync::{
     abi, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags,
     SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr, U16CString,
@@ -342,5 +343,34 @@ fn a_host_round_trip_allocates_at_most_five_times_more_than_a_bare_thread() {
         allocations <= floor + ROUND_TRIP_OVER_FLOOR,
         "a host round trip made {allocations} allocations, more than its floor ({floor}) and \
          {ROUND_TRIP_OVER_FLOOR}"
+    );
+}
+
+/// A provider making 99 `Progress` calls, then `Done(S_OK)`.
+struct Hundred;
+
+impl SyncProvider for Hundred {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |sync| {
+            for i in 1..=99 {
+                sync.progress(None, i, 99)?;
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+#[test]
+fn passing_protocol_and_call_assertions_copy_nothing() {
+    let run = SyncTest::new().run(&MapiSync::new(Hundred));
+    let expected = Expect::new().progress(1..=99, 99).done(HResult::S_OK);
+    let (allocations, bytes, ()) = counted(|| {
+        run.assert_protocol();
+        run.assert_calls(&expected);
+    });
+    assert_eq!(
+        (allocations, bytes),
+        (0, 0),
+        "the success path of assert_protocol and assert_calls allocated"
     );
 }

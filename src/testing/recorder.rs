@@ -194,8 +194,13 @@ impl RecordingCallback {
 
     /// The protocol check of the log so far, with `checker`'s settings.
     pub fn check_with(&self, checker: &Checker) -> Verdict {
+        self.with_log(|records, lost| checker.check(records, lost))
+    }
+
+    /// `f` of the records so far and the calls lost, under the log's lock: no copy.
+    pub(crate) fn with_log<R>(&self, f: impl FnOnce(&[Record], u64) -> R) -> R {
         let log = self.shared.log.lock();
-        checker.check(&log.records, log.lost)
+        f(&log.records, log.lost)
     }
 }
 

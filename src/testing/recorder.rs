@@ -24,6 +24,9 @@ struct Shared {
     log: Mutex<Log>,
 }
 
+/// Records a log has room for from the start.
+const INITIAL_RECORDS: usize = 128;
+
 #[derive(Debug, Default)]
 struct Log {
     /// What decides the answers; replaceable while calls arrive.
@@ -104,6 +107,9 @@ impl RecordingCallback {
             limit,
             log: Mutex::new(Log {
                 script,
+                // A synchronization makes dozens to thousands of calls: start past the first
+                // few doublings.
+                records: Vec::with_capacity(INITIAL_RECORDS.min(limit.unwrap_or(usize::MAX))),
                 ..Log::default()
             }),
         });

@@ -152,6 +152,7 @@ impl SyncTest {
             report,
             recorder: recorder.clone(),
             strict: self.strict,
+            grace: self.grace,
         }
     }
 

@@ -47,15 +47,17 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
-// The layers, lowest first. Each imports only from those above it in this list (checked by
-// scripts/check-layers.sh); the public names are re-exported below and never imported back.
+// The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
+// itself and the layers before it (tests/layering.rs checks it); the public names are re-exported
+// below and never imported back.
 pub mod abi;
 mod core;
+mod faces;
 mod host;
 mod interfaces;
 pub mod testing;
 
-pub use crate::core::error::{Error, Result};
+pub use crate::core::error::{Error, Failure, Result};
 pub use crate::core::handle::Handle;
 pub use crate::core::hresult::HResult;
 pub use crate::core::sync_flags::SyncFlags;
@@ -68,3 +70,35 @@ pub use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgr
 pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
 pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
+
+#[cfg(feature = "windows-core")]
+pub use crate::faces::windows;
+
+/// The Markdown documents, so that every Rust snippet in them is compiled and run as a doc-test.
+#[cfg(doctest)]
+pub mod markdown {
+    /// README.md
+    #[doc = include_str!("../README.md")]
+    pub struct Readme;
+    /// docs/architecture.md
+    #[doc = include_str!("../docs/architecture.md")]
+    pub struct Architecture;
+    /// docs/performance.md
+    #[doc = include_str!("../docs/performance.md")]
+    pub struct Performance;
+    /// docs/platforms.md
+    #[doc = include_str!("../docs/platforms.md")]
+    pub struct Platforms;
+    /// docs/reliability.md
+    #[doc = include_str!("../docs/reliability.md")]
+    pub struct Reliability;
+    /// docs/sync-handshake.md
+    #[doc = include_str!("../docs/sync-handshake.md")]
+    pub struct SyncHandshake;
+    /// docs/c-and-cpp.md
+    #[doc = include_str!("../docs/c-and-cpp.md")]
+    pub struct CAndCpp;
+    /// docs/testing-store-providers.md
+    #[doc = include_str!("../docs/testing-store-providers.md")]
+    pub struct TestingStoreProviders;
+}

@@ -5,7 +5,9 @@ use crate::core::hresult::HResult;
 /// Everything that can go wrong in mapisync, each case carrying the failure [`HResult`] that goes
 /// back across the ABI for it ([`Error::hresult`]).
 ///
-/// An `Error` never holds a success code: converting one (`Error::from(HResult::S_FALSE)`) gives
+/// An `Error` never holds a success code, so it can never cross the ABI as one: the variants that
+/// carry a caller's code hold a [`Failure`], which only a failure code can become. Converting a
+/// success code (`Error::from(HResult::S_FALSE)`, `Error::new(HResult::S_OK, ..)`) gives
 /// [`Error::SuccessCode`], whose HRESULT is `E_UNEXPECTED` and whose message names the original.
 ///
 /// ```
@@ -27,13 +29,13 @@ use crate::core::hresult::HResult;
 pub enum Error {
     /// A call returned a failure code (from a foreign object, or chosen by an implementation).
     #[error("the call failed with {0}")]
-    Failed(HResult),
+    Failed(Failure),
 
     /// A failure code with a description of what happened.
     #[error("{message} ({hresult})")]
     Described {
         /// The failure code that crosses the ABI.
-        hresult: HResult,
+        hresult: Failure,
         /// What happened, in words.
         message: String,
     },
@@ -86,21 +88,22 @@ pub enum Error {
 impl Error {
     /// A failure `hresult` with a description. A success code becomes [`Error::SuccessCode`].
     pub fn new(hresult: HResult, message: impl Into<String>) -> Error {
-        if hresult.is_success() {
-            Error::SuccessCode(hresult)
-        } else {
-            Error::Described {
+        match Failure::new(hresult) {
+            Some(hresult) => Error::Described {
                 hresult,
                 message: message.into(),
-            }
+            },
+            None => Error::SuccessCode(hresult),
         }
     }
 
     /// The failure code that crosses the ABI for this error. Never a success code.
     pub fn hresult(&self) -> HResult {
         match self {
-            Error::Failed(hr) => *hr,
-            Error::Described { hresult, .. } => *hresult,
+            Error::Failed(failure)
+            | Error::Described {
+                hresult: failure, ..
+            } => failure.hresult(),
             Error::SuccessCode(_) | Error::Panicked { .. } => HResult::E_UNEXPECTED,
             Error::NullPointer { .. } => HResult::E_POINTER,
             Error::TextTooLong { .. } | Error::InvalidGuid { .. } => HResult::E_INVALIDARG,
@@ -111,11 +114,82 @@ impl Error {
 impl From<HResult> for Error {
     /// A failure code becomes [`Error::Failed`]; a success code becomes [`Error::SuccessCode`].
     fn from(hr: HResult) -> Error {
-        if hr.is_failure() {
-            Error::Failed(hr)
-        } else {
-            Error::SuccessCode(hr)
+        match Failure::new(hr) {
+            Some(failure) => Error::Failed(failure),
+            None => Error::SuccessCode(hr),
         }
+    }
+}
+
+/// A failure HRESULT (severity bit set): what [`Error::Failed`] and [`Error::Described`] carry.
+/// Only a failure code becomes one, so no `Error` can hold a success code.
+///
+/// ```
+/// use mapisync::{Failure, HResult};
+///
+/// let cancel = Failure::new(HResult::MAPI_E_USER_CANCEL).unwrap();
+/// assert_eq!(cancel.hresult(), HResult::MAPI_E_USER_CANCEL);
+/// assert_eq!(cancel, HResult::MAPI_E_USER_CANCEL);
+/// assert_eq!(cancel.to_string(), "MAPI_E_USER_CANCEL (0x80040113)");
+/// assert!(Failure::new(HResult::S_OK).is_none());
+/// assert!(Failure::new(HResult::MAPI_W_PARTIAL_COMPLETION).is_none());
+/// ```
+///
+/// A success code cannot be put into an error by hand:
+///
+/// ```compile_fail,E0308
+/// use mapisync::{Error, HResult};
+///
+/// let e = Error::Failed(HResult::S_OK); // expects a `Failure`
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Failure(HResult);
+
+impl Failure {
+    /// `hr` as a `Failure`, or `None` for a success code (warnings included).
+    pub const fn new(hr: HResult) -> Option<Failure> {
+        if hr.is_failure() {
+            Some(Failure(hr))
+        } else {
+            None
+        }
+    }
+
+    /// The failure code.
+    pub const fn hresult(self) -> HResult {
+        self.0
+    }
+}
+
+impl core::fmt::Debug for Failure {
+    /// As the code's own `Debug`: `E_FAIL (0x80004005)`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl core::fmt::Display for Failure {
+    /// As the code's own `Display`: `E_FAIL (0x80004005)`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl PartialEq<HResult> for Failure {
+    fn eq(&self, other: &HResult) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Failure> for HResult {
+    fn eq(&self, other: &Failure) -> bool {
+        *self == other.0
+    }
+}
+
+impl From<Failure> for HResult {
+    fn from(failure: Failure) -> HResult {
+        failure.0
     }
 }
 
@@ -156,6 +230,30 @@ mod tests {
             assert_eq!(Error::new(hr, "x").hresult(), HResult::E_UNEXPECTED);
             assert!(Error::from(hr).to_string().contains(&hr.to_string()));
         }
+    }
+
+    #[test]
+    fn no_variant_can_hold_a_success_code() {
+        // The variants that carry a caller's code hold a `Failure`, made only from a failure.
+        for hr in [
+            HResult::S_OK,
+            HResult::S_FALSE,
+            HResult::MAPI_W_ERRORS_RETURNED,
+        ] {
+            assert_eq!(Failure::new(hr), None, "{hr}");
+        }
+        let failure = Failure::new(HResult::E_FAIL).unwrap();
+        assert_eq!(Error::Failed(failure).hresult(), HResult::E_FAIL);
+        let described = Error::Described {
+            hresult: failure,
+            message: "imap".into(),
+        };
+        assert_eq!(described.hresult(), HResult::E_FAIL);
+        assert_eq!(described.to_string(), "imap (E_FAIL (0x80004005))");
+        assert_eq!(
+            Error::Failed(failure).to_string(),
+            "the call failed with E_FAIL (0x80004005)"
+        );
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! The one heap block every Rust-implemented COM object lives in, and its IUnknown slots.
 
 use core::ffi::c_void;
+use core::mem::MaybeUninit;
 use core::ptr::{self, NonNull};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::refcount::{RefCount, Released};
 use crate::abi::{IID_IUnknown, GUID, HRESULT, REFIID, ULONG};
 use crate::core::hresult::HResult;
+use crate::core::unwind::guard_drop;
 
 /// A COM class implemented in Rust: the value an object holds, and the one interface it exposes.
 ///
@@ -128,6 +129,12 @@ pub(crate) unsafe extern "system" fn add_ref<C: Class>(this: *mut C::Interface) 
 /// Slot 2 of every Rust-made object: the new count; at zero the value is dropped and the block
 /// freed, on this thread. A panic in the value's destructor is caught (the memory is still freed).
 ///
+/// The value is dropped in place, through a raw pointer to its field, and only then is the block
+/// freed: the block is never owned as a whole (no `Box`) while the destructor runs, so a
+/// destructor that reaches its own object through the interface pointer (say, to release it once
+/// too often, which the count then pins) touches memory that is still allocated and not claimed
+/// exclusively by anyone.
+///
 /// # Safety
 ///
 /// `this` is a live object of class `C`, and the caller gives up one reference it holds.
@@ -138,12 +145,15 @@ pub(crate) unsafe extern "system" fn release<C: Class>(this: *mut C::Interface) 
         Released::Alive(count) => count,
         Released::Pinned => super::refcount::PINNED,
         Released::Last => {
-            // SAFETY: the count reached zero with the Acquire fence behind it, so this thread
-            // holds the only access to the block, which `create` allocated as a `Box`.
-            let owned = unsafe { Box::from_raw(block) };
-            // A destructor that panics must not unwind into the foreign caller; Box's drop glue
-            // frees the allocation while unwinding, so nothing leaks either.
-            let _ = catch_unwind(AssertUnwindSafe(move || drop(owned)));
+            // SAFETY: the count reached zero with the Acquire fence behind it, so this thread is
+            // the last to use the value; the field is initialized and dropped exactly once, here.
+            let value = unsafe { ptr::addr_of_mut!((*block).value) };
+            // A destructor that panics must not unwind into the foreign caller.
+            // SAFETY: as above; nothing reads the value after this.
+            guard_drop(|| unsafe { ptr::drop_in_place(value) });
+            // SAFETY: `create` allocated the block as a `Box<Object<C>>`; seen as `MaybeUninit`,
+            // which has the same layout, the Box frees the memory without dropping anything again.
+            drop(unsafe { Box::from_raw(block.cast::<MaybeUninit<Object<C>>>()) });
             0
         }
     }

@@ -38,8 +38,9 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 /// about the callback, never as the provider's fault.
 ///
 /// ```
+/// use mapisync::testing::Silent;
 /// use mapisync::{HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost};
-/// use mapisync::{SyncFlags, SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr};
+/// use mapisync::{SyncFlags, SyncProvider, SyncRequest, SyncWorker};
 ///
 /// struct Store;
 /// impl SyncProvider for Store {
@@ -50,17 +51,11 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 ///         })
 ///     }
 /// }
-/// struct Quiet;
-/// impl SyncProgress for Quiet {
-///     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-///     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-///     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// }
 ///
 /// let report = SimulatedHost::new().run(
 ///     &MapiSync::new(Store),
 ///     SyncFlags::DOWNLOAD_CONTENTS,
-///     ProgressCallback::new(Quiet),
+///     ProgressCallback::new(Silent),
 /// );
 /// assert!(report.is_clean(), "{report}");
 /// assert_eq!(report.final_status(), Some(HResult::S_OK));

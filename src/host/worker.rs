@@ -1,12 +1,12 @@
 //! `SyncWorker`: runs a provider's synchronization on its own thread and keeps the protocol.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::thread;
 
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
+use crate::core::unwind::catch;
 use crate::host::event::{Event, EventReset};
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::SyncRequest;
@@ -139,16 +139,10 @@ fn run<F>(context: SyncContext, work: F, event: Event)
 where
     F: FnOnce(&SyncContext) -> Result<HResult>,
 {
-    // AssertUnwindSafe: after a panic the context is only used to report it and call Done, which
-    // go through the callback's own (thread-safe) slots.
-    let status = match catch_unwind(AssertUnwindSafe(|| work(&context))) {
+    let status = match catch("the synchronization work", || work(&context)) {
         Ok(Ok(hr)) => hr,
         Ok(Err(error)) => error.hresult(),
-        Err(payload) => {
-            let panic = Error::Panicked {
-                method: "the synchronization work",
-                message: panic_message(payload.as_ref()),
-            };
+        Err(panic) => {
             let text = U16CString::from_str_truncate(panic.to_string());
             // The host's answer changes nothing: Done follows either way.
             let _ = context.callback.error(panic.hresult(), Some(&text));
@@ -159,15 +153,4 @@ where
     let _ = context.callback.done(event.handle(), status);
     drop(context);
     event.set();
-}
-
-/// The text of a panic payload, when it is one.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic payload that is not text".to_owned()
-    }
 }

@@ -18,6 +18,8 @@ use crate::core::text::read_text;
 use crate::core::text::MAX_TEXT_LEN;
 use crate::core::unwind::guard;
 
+mod success_codes;
+
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
 /// a store provider reports its synchronization to. Wrap it with [`ProgressCallback::new`].
 ///
@@ -252,7 +254,10 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 ///
 /// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's vtable whatever made it.
 /// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
-/// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`.
+/// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`. To see which success
+/// code the object returned, call [`progress_hr`](Self::progress_hr),
+/// [`error_hr`](Self::error_hr) or [`done_hr`](Self::done_hr): the same call, with the exact
+/// HRESULT as `Ok`.
 ///
 /// ```
 /// use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};

@@ -110,6 +110,41 @@ impl SyncTest {
         self.run_with(store, |recorder| recorder)
     }
 
+    /// Like [`run`](Self::run), recording into the caller's `recorder` instead of a new one: its
+    /// script decides the answers (the one given to [`script`](Self::script) is not used), and the
+    /// verdict checks everything it has recorded, so give each run a fresh recorder.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
+    /// use mapisync::testing::{RecordingCallback, Script, SyncTest};
+    ///
+    /// struct Store;
+    /// impl SyncProvider for Store {
+    ///     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+    ///         SyncWorker::spawn(request, |sync| {
+    ///             sync.progress(None, 1, 2)?;
+    ///             sync.progress(None, 2, 2)?;
+    ///             Ok(HResult::S_OK)
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// let recorder = RecordingCallback::new(Script::new().cancel_progress_from(2));
+    /// let run = SyncTest::new().run_recorded(&MapiSync::new(Store), &recorder);
+    /// run.assert_protocol();
+    /// run.assert_released();
+    /// assert_eq!(recorder.len(), 3); // Progress, Progress (cancelled), Done
+    /// assert_eq!(run.report().final_status(), Some(HResult::MAPI_E_USER_CANCEL));
+    /// ```
+    pub fn run_recorded(&self, store: &MapiSync, recorder: &RecordingCallback) -> SyncRun {
+        let report = self.host.run(store, self.flags, recorder.callback());
+        SyncRun {
+            report,
+            recorder: recorder.clone(),
+            strict: self.strict,
+        }
+    }
+
     /// Like [`run`](Self::run), with a callback of the caller's in front of the recorder:
     /// `front` receives the recording callback and returns what the provider is handed (a UI
     /// that forwards every call to it, say). What `front` does not forward is not recorded.

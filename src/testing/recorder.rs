@@ -20,13 +20,14 @@ use widestring::U16CStr;
 /// The log and what decides the answers, shared by the COM object and the test's handle.
 #[derive(Debug)]
 struct Shared {
-    script: Script,
     limit: Option<usize>,
     log: Mutex<Log>,
 }
 
 #[derive(Debug, Default)]
 struct Log {
+    /// What decides the answers; replaceable while calls arrive.
+    script: Script,
     records: Vec<Record>,
     /// Calls per slot so far (Progress, Error, Done), refused calls not counted.
     counts: [u64; 3],
@@ -100,9 +101,11 @@ impl RecordingCallback {
 
     fn build(script: Script, limit: Option<usize>) -> RecordingCallback {
         let shared = Arc::new(Shared {
-            script,
             limit,
-            log: Mutex::new(Log::default()),
+            log: Mutex::new(Log {
+                script,
+                ..Log::default()
+            }),
         });
         let callback = ProgressCallback::new(Recorder {
             shared: Arc::clone(&shared),
@@ -116,6 +119,37 @@ impl RecordingCallback {
     /// A new reference (AddRef) to the recording COM object, to hand to the provider.
     pub fn callback(&self) -> ProgressCallback {
         self.keeper.callback().clone()
+    }
+
+    /// Replaces the script: calls from now on are answered as `script` says. The per-slot call
+    /// counts go on (a rule for calls `3..` still means the third call since the recorder was
+    /// made), so rules can be added while a provider runs.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Slot};
+    /// use mapisync::testing::{RecordingCallback, Script};
+    ///
+    /// let recorder = RecordingCallback::new(Script::new());
+    /// let callback = recorder.callback();
+    /// callback.progress(None, 1, 3).unwrap();
+    /// recorder.set_script(Script::new().answer(Slot::Progress, 2..=2, HResult::MAPI_E_BUSY));
+    /// assert_eq!(callback.progress(None, 2, 3).unwrap_err().hresult(), HResult::MAPI_E_BUSY);
+    /// callback.progress(None, 3, 3).unwrap();
+    /// assert_eq!(recorder.len(), 3);
+    /// assert_eq!(recorder.records()[1].answer, HResult::MAPI_E_BUSY);
+    /// ```
+    pub fn set_script(&self, script: Script) {
+        self.shared.log.lock().script = script;
+    }
+
+    /// How many records the log holds.
+    pub fn len(&self) -> usize {
+        self.shared.log.lock().records.len()
+    }
+
+    /// True when no call has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Every recorded call so far, in order.
@@ -205,7 +239,7 @@ impl Recorder {
             _ => {
                 let slot = call.slot() as usize;
                 log.counts[slot] += 1;
-                self.shared.script.answer_for(call.slot(), log.counts[slot])
+                log.script.answer_for(call.slot(), log.counts[slot])
             }
         };
         let seq = log.next_seq;

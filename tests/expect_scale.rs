@@ -65,6 +65,7 @@ fn one_wrong_call_in_a_hundred_thousand_gives_a_short_diff() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "safe code only, and long on Miri's clock")]
 fn a_long_run_differing_everywhere_is_cut_short() {
     // Every call has another maximum: nothing matches.
     let recorder = RecordingCallback::default();

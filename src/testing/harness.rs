@@ -1,11 +1,22 @@
 //! `SyncTest`: one call to run a store provider under a simulated Outlook and check everything.
 
-use std::time::Duration;
+use std::fmt;
+use std::time::{Duration, Instant};
 
-use super::{Checker, Expect, Finding, Record, RecordingCallback, Script, Severity, Verdict};
-use crate::{
-    Event, Handle, MapiSync, ProgressCallback, SimulatedHost, SyncFlags, SyncReport, Unknown,
-};
+use super::checker::Checker;
+use super::expect::Expect;
+use super::record::{Call, Record};
+use super::recorder::RecordingCallback;
+use super::script::Script;
+use super::verdict::{Finding, Verdict};
+use crate::core::handle::Handle;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::Event;
+use crate::host::report::{HostProblem, SyncReport};
+use crate::host::simulated::{poll_until, SimulatedHost, GRACE};
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::sync::MapiSync;
+use crate::interfaces::unknown::Unknown;
 
 /// Runs a store provider's `SynchronizeInBackground` under a [`SimulatedHost`] with a
 /// [`RecordingCallback`], and gives back a [`SyncRun`] to assert on: the protocol, the calls, and
@@ -44,6 +55,7 @@ pub struct SyncTest {
     flags: SyncFlags,
     script: Script,
     strict: bool,
+    grace: Duration,
 }
 
 impl Default for SyncTest {
@@ -61,6 +73,7 @@ impl SyncTest {
             flags: SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS,
             script: Script::new(),
             strict: false,
+            grace: GRACE,
         }
     }
 
@@ -91,6 +104,14 @@ impl SyncTest {
     /// Protocol warnings fail [`SyncRun::assert_protocol`] too.
     pub fn strict(mut self) -> SyncTest {
         self.strict = true;
+        self
+    }
+
+    /// The grace, for the host and the leak accounting, for what a provider does just after
+    /// signalling ([`GRACE`] unless changed).
+    pub(crate) fn grace(mut self, grace: Duration) -> SyncTest {
+        self.host = self.host.grace(grace);
+        self.grace = grace;
         self
     }
 
@@ -131,6 +152,7 @@ impl SyncTest {
             report,
             recorder: recorder.clone(),
             strict: self.strict,
+            grace: self.grace,
         }
     }
 
@@ -148,6 +170,7 @@ impl SyncTest {
             report,
             recorder,
             strict: self.strict,
+            grace: self.grace,
         }
     }
 }
@@ -158,6 +181,7 @@ pub struct SyncRun {
     report: SyncReport,
     recorder: RecordingCallback,
     strict: bool,
+    grace: Duration,
 }
 
 impl SyncRun {
@@ -177,54 +201,82 @@ impl SyncRun {
     }
 
     /// The protocol check: the recorder's findings, knowing the done event the provider handed
-    /// out, plus what only the host saw (an event never signalled, a handle already closed).
+    /// out, plus what only the host saw (an event never signalled or not open, a callback that
+    /// closed the event). What the recorder saw too (every call reaches it through the host
+    /// unchanged) is judged once, by the checker; what the provider left behind is for
+    /// [`assert_released`](Self::assert_released).
     pub fn verdict(&self) -> Verdict {
+        let checker = self.checker();
+        self.recorder.with_log(|records, lost| {
+            Verdict::new(self.findings(&checker, records, lost), self.strict, records)
+        })
+    }
+
+    /// The checker for this run: strict if asked, knowing how the start went.
+    fn checker(&self) -> Checker {
         let mut checker = Checker::new();
         if self.strict {
             checker = checker.strict();
         }
-        checker = if self.report.started.is_failure() {
+        if self.report.started.is_failure() {
             checker.start_failed()
         } else {
             checker.done_event(self.report.done_event)
-        };
-        let mut verdict = self.recorder.check_with(&checker);
-        if self.report.started.is_success() {
-            if self.report.done_event.is_null() {
-                verdict.push(host_finding(
-                    "SynchronizeInBackground succeeded but wrote a null done event",
-                    "a done event's handle through phSyncDoneEvent",
-                ));
-            }
-            for (slot, error) in &self.report.refused {
-                verdict.push(host_finding(
-                    format!("{slot} was refused with {}: {error}", error.hresult()),
-                    "text within MAX_TEXT_LEN UTF-16 code units",
-                ));
-            }
-            if !self.report.signalled && !self.report.done_event.is_null() {
-                verdict.push(host_finding(
-                    format!(
-                        "the done event was not signalled ({:?} waited)",
-                        self.report.elapsed
-                    ),
-                    "the event signalled when the synchronization thread completes",
-                ));
+        }
+    }
+
+    /// The findings of [`verdict`](Self::verdict), without a copy of the log.
+    fn findings(&self, checker: &Checker, records: &[Record], lost: u64) -> Vec<Finding> {
+        let mut findings = checker.findings(records, lost);
+        // Refusals the recorder did not see: a front of the caller's refused them itself.
+        let recorded = records
+            .iter()
+            .filter(|r| matches!(r.call, Call::Refused { .. }))
+            .count();
+        let mut refusals = 0;
+        for problem in self.report.host_problems() {
+            let host_only = match problem {
+                HostProblem::Refused { .. } => {
+                    refusals += 1;
+                    refusals > recorded
+                }
+                HostProblem::StartFailed(_)
+                | HostProblem::DoneNeverCalled
+                | HostProblem::DoneCalledTimes(_)
+                | HostProblem::WrongHandle { .. }
+                | HostProblem::NullHandleToDone => false,
+                ref p => !p.is_leak(),
+            };
+            if host_only {
+                findings.push(Finding::host(&problem, None));
             }
         }
-        verdict
+        findings
     }
 
-    /// Panics with the findings and the call log unless the protocol check passed.
+    /// Panics with the findings and the call log unless the protocol check passed. Checks the
+    /// log where it is, and copies it only to report a failure.
     #[track_caller]
     pub fn assert_protocol(&self) {
-        self.verdict().assert_passed();
+        let checker = self.checker();
+        let passed = self.recorder.with_log(|records, lost| {
+            Verdict::passes(&self.findings(&checker, records, lost), checker.is_strict())
+        });
+        if !passed {
+            self.verdict().assert_passed();
+        }
     }
 
-    /// Panics with a diff unless the calls are exactly `expected`.
+    /// Panics with a diff unless the calls are exactly `expected`. Compares the log where it is,
+    /// and copies it only to report a difference.
     #[track_caller]
     pub fn assert_calls(&self, expected: &Expect) {
-        expected.assert_matches(&self.records());
+        if !self
+            .recorder
+            .with_log(|records, _| expected.matches(records))
+        {
+            expected.assert_matches(&self.records());
+        }
     }
 
     /// References on the callback the provider still holds.
@@ -232,24 +284,38 @@ impl SyncRun {
         self.recorder.outstanding_references()
     }
 
-    /// What the provider failed to let go of, in words: references on the callback, and done
-    /// events left open or closed by the wrong side. Empty when everything was released.
+    /// What the provider failed to let go of, or let go of once too often: references on the
+    /// callback, done events left open or closed by the wrong side, extra Releases. Empty when
+    /// everything was released.
+    ///
+    /// A provider may let go just after it signals the done event (a C++ smart pointer going out
+    /// of scope after `SetEvent`): references still held, and events passed to `Done` still open,
+    /// are given the same grace as `Done` (one second, polled) before they count.
+    pub fn left_behind(&self) -> Vec<Leak> {
+        let deadline = Instant::now() + self.grace;
+        poll_until(deadline, || !self.leaks_now().iter().any(Leak::may_resolve));
+        self.leaks_now()
+    }
+
+    /// [`left_behind`](Self::left_behind), in words.
     pub fn leaks(&self) -> Vec<String> {
+        self.left_behind().iter().map(ToString::to_string).collect()
+    }
+
+    /// What is left at this instant.
+    fn leaks_now(&self) -> Vec<Leak> {
         let mut leaks = Vec::new();
         let references = self.outstanding_references();
         if references > 0 {
-            leaks.push(format!(
-                "the provider still holds {references} reference(s) on the callback \
-                 (an AddRef or a clone without its Release)"
-            ));
+            leaks.push(Leak::References(references));
         }
-        if let Err(hr) = self.report.closed {
-            if !self.report.done_event.is_null() {
-                leaks.push(format!(
-                    "the host could not close the done event {:#x} ({hr}): the provider closed a \
-                     handle it had handed over",
-                    self.report.done_event.0 as usize
-                ));
+        let over = self.report.over_released + self.recorder.over_released();
+        if over > 0 {
+            leaks.push(Leak::Host(HostProblem::OverReleased(over)));
+        }
+        for problem in self.report.host_problems() {
+            if problem.is_leak() && !matches!(problem, HostProblem::OverReleased(_)) {
+                leaks.push(Leak::Host(problem));
             }
         }
         let mut seen: Vec<Handle> = self
@@ -260,19 +326,17 @@ impl SyncRun {
             .filter(|h| !h.is_null())
             .collect();
         seen.dedup();
-        for handle in seen {
-            if Event::is_open(handle) {
-                leaks.push(format!(
-                    "event {:#x}, passed to Done, is still open: nobody owns it any more",
-                    handle.0 as usize
-                ));
-            }
-        }
+        leaks.extend(
+            seen.into_iter()
+                .filter(|&h| Event::is_open(h))
+                .map(Leak::EventLeftOpen),
+        );
         leaks
     }
 
     /// Panics, saying what is left, unless the provider released every reference it took on the
-    /// callback and every done event it handed out was closed.
+    /// callback (and no more), and every done event it handed out was closed, within the grace
+    /// [`left_behind`](Self::left_behind) describes.
     #[track_caller]
     pub fn assert_released(&self) {
         let leaks = self.leaks();
@@ -285,11 +349,40 @@ impl SyncRun {
     }
 }
 
-fn host_finding(what: impl Into<String>, expected: &str) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        seq: None,
-        what: what.into(),
-        expected: expected.to_owned(),
+/// Something a provider left behind, or let go of once too often; `Display` says it in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Leak {
+    /// References on the callback the provider still holds.
+    References(u32),
+    /// An event passed to `Done` that is still open: nobody owns it any more.
+    EventLeftOpen(Handle),
+    /// What the host found: a done event closed by the provider after handing it over, one the
+    /// provider kept (`Done(NULL)`) and never closed, or a Release too many.
+    Host(HostProblem),
+}
+
+impl Leak {
+    /// True for what a provider may still be letting go of, just after signalling.
+    fn may_resolve(&self) -> bool {
+        matches!(self, Leak::References(_) | Leak::EventLeftOpen(_))
+    }
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Leak::References(n) => write!(
+                f,
+                "the provider still holds {n} reference(s) on the callback (an AddRef or a clone \
+                 without its Release)"
+            ),
+            Leak::EventLeftOpen(h) => write!(
+                f,
+                "event {:#x}, passed to Done, is still open: nobody owns it any more",
+                h.0 as usize
+            ),
+            Leak::Host(problem) => problem.fmt(f),
+        }
     }
 }

@@ -3,7 +3,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::abi::HRESULT;
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
 
 /// Runs `body` for an exported function: its value, or `on_panic` when it panicked. A panic
 /// never unwinds into the C caller (which would abort the process); the panic hook has already

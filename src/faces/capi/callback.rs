@@ -15,8 +15,8 @@ use super::boundary::{clear_out, hresult, required};
 use crate::abi::{
     self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
-use crate::com::object::{self, Class, Object};
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
+use crate::core::object::{self, Class, Object};
 
 /// `mapisync_callback_fns`: the behaviour, slot by slot. A NULL slot answers `S_OK`.
 #[repr(C)]
@@ -204,7 +204,8 @@ mod tests {
         // SAFETY: `cb` holds a reference.
         let answer = unsafe { ((*(*vtbl).lpVtbl).Progress)(vtbl, ptr::null(), 1, 2) };
         assert_eq!(answer, HResult::S_FALSE.0);
-        cb.done(crate::handle::Handle::NULL, HResult::S_OK).unwrap();
+        cb.done(crate::core::handle::Handle::NULL, HResult::S_OK)
+            .unwrap();
         let again = cb.clone();
         drop(cb);
         assert_eq!(DESTROYED.load(Ordering::SeqCst), 0);

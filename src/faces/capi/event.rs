@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use super::boundary::{boundary, clear_out, hresult};
 use crate::abi::{HANDLE, HRESULT};
-use crate::event::{Event, EventReset};
-use crate::handle::Handle;
-use crate::hresult::HResult;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::host::event::{Event, EventReset};
 
 /// The `timeout_ms` that waits for ever (Win32's `INFINITE`).
 const INFINITE: u32 = u32::MAX;

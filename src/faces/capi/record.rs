@@ -4,7 +4,7 @@ use core::ffi::c_int;
 use core::ptr;
 
 use crate::abi::{HANDLE, HRESULT, ULONG, WCHAR};
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 use crate::testing::{Call, Record, Text};
 

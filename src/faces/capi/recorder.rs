@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use super::boundary::{boundary, clear_out, hresult, required};
 use super::record::{mapisync_record, slot_from_c, Kept};
 use crate::abi::{IMAPISyncProgressCallback, HRESULT};
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 use crate::testing::{RecordingCallback, Script};
 

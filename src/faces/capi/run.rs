@@ -10,9 +10,9 @@ use std::time::Duration;
 use super::boundary::{boundary, clear_out, hresult, required};
 use super::recorder::Recorder;
 use crate::abi::{IUnknown, HRESULT, ULONG};
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
+use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
-use crate::sync_flags::SyncFlags;
 use crate::testing::{Severity, SyncRun, SyncTest};
 
 /// `mapisync_run`: what one synchronization came to.

@@ -5,7 +5,7 @@ use core::ptr;
 
 use super::boundary::boundary;
 use crate::abi::HRESULT;
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
 
 /// The crate's version, NUL-terminated: what `MAPISYNC_VERSION_*` in the header must match.
 static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");

@@ -364,7 +364,9 @@ const char *mapisync_version(void);
  * MAPI_E_CALL_FAILED); NULL for a code with no name. Static storage. */
 const char *mapisync_hresult_name(HRESULT hr);
 
-/* Event handles (mapisync's own events; see mapisync_win32.h for the Win32 names). The creator
+/* Event handles. Off Windows: mapisync's emulated events (mapisync_win32.h gives them the Win32
+ * names). On Windows: real kernel events, made with CreateEventW, so a handle can go to a real
+ * Outlook; the functions below take any event handle there, CreateEventW's included. The creator
  * closes an event, unless it hands the handle on: a provider passes its done event to Done, and
  * the host closes it. */
 HRESULT mapisync_event_create(int manual_reset, int initially_set, HANDLE *out);
@@ -375,7 +377,7 @@ HRESULT mapisync_event_reset(HANDLE event);
 HRESULT mapisync_event_wait(HANDLE event, uint32_t timeout_ms);
 /* E_HANDLE when unknown or already closed. */
 HRESULT mapisync_event_close(HANDLE event);
-/* Events made by mapisync and not yet closed. */
+/* Events made by mapisync and not yet closed through mapisync_event_close. */
 size_t mapisync_event_open_count(void);
 
 /* An IMAPISyncProgressCallback made from C functions: mapisync's object (exact reference count,

@@ -354,6 +354,10 @@ fn the_demo_account_has_distinct_folders_of_varying_sizes() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "hundreds of host runs: beyond Miri's pace (tests/explore.rs says more)"
+)]
 fn the_provider_passes_an_exploration_of_every_host_behaviour() {
     // Cancel at each step, Error and Done refused, then 200 random scripts: the protocol
     // (strict), the host's view and the references all hold under each.

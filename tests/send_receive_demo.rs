@@ -484,6 +484,10 @@ fn a_pressed_cancel_button_answers_every_later_progress_with_cancel() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "hundreds of host runs: beyond Miri's pace (tests/explore.rs says more)"
+)]
 fn explore_prints_progress_then_a_summary_under_80_columns() {
     let store = instant().store().unwrap();
     let mut log = Vec::new();

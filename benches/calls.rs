@@ -2,9 +2,6 @@
 //! text and with a 40-unit text the implementation reads in full. Every contender of a group runs
 //! in this one process, so their ratios come from the same run.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

@@ -3,9 +3,6 @@
 //! that number, i.e. per pair on each thread. Flat sampling: every sample has the same (large)
 //! iteration count, so starting the second thread weighs the same, and little, in each.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

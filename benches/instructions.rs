@@ -10,9 +10,6 @@
 //! Without valgrind (or under `cargo test --benches`), every operation is run a few times as a
 //! smoke test and nothing is counted.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

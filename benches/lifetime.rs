@@ -1,9 +1,6 @@
 //! Group 3: AddRef + Release, QueryInterface(own IID) + Release, and create + destroy, on one
 //! thread. Every contender of a group runs in this one process, so their ratios are same-run.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

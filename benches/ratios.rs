@@ -17,9 +17,6 @@
 //!
 //! `cargo bench --bench ratios` prints the table; `cargo bench -- --test` runs it briefly.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

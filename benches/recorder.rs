@@ -2,9 +2,6 @@
 //! object and against the bare push. Each sample starts from fresh, empty logs, so no log grows
 //! without bound and every sample pays the same amortized cost of growing its `Vec`s.
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 #[macro_use]
 mod common;
 

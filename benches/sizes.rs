@@ -2,9 +2,6 @@
 //! payload, read off the `Layout` a counting global allocator is asked for. Not a timing: it
 //! prints a table (under `cargo bench` and `cargo test --benches` alike).
 
-// The windows-core 0.100 peer: its macros name `::windows_core`.
-extern crate windows_core_100 as windows_core;
-
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -19,8 +19,8 @@
 //! - what users build on: [`Event`] handles (kernel events on Windows, emulated elsewhere), the
 //!   [`SyncWorker`] that runs a provider's synchronization and keeps the protocol, and the
 //!   [`SimulatedHost`] that drives `SynchronizeInBackground` as Outlook does;
-//! - the faces: `mapisync::windows`, windows-core 0.62's view of both interfaces (feature `windows-core`,
-//!   docs/windows.md).
+//! - the faces: `mapisync::windows`, windows-core 0.62's view of both interfaces (feature
+//!   `windows-core`, docs/windows.md), and the C API (feature `capi`).
 //!
 //! ```
 //! use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
@@ -49,32 +49,58 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
+// The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
+// itself and the layers before it (tests/layering.rs checks it); the public names are re-exported
+// below and never imported back.
 pub mod abi;
+mod core;
+mod faces;
+mod host;
+mod interfaces;
 pub mod testing;
 
-mod com;
-mod error;
-mod faces;
-mod guid;
-mod handle;
-mod host;
-mod hresult;
-mod interfaces;
-mod sync_flags;
-mod worker;
-
-pub use com::text::MAX_TEXT_LEN;
-pub use error::{Error, Result};
-pub use handle::Handle;
-pub use host::event::{Event, EventReset};
-pub use host::{SimulatedHost, SyncReport};
-pub use hresult::HResult;
-pub use interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
-pub use interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
-pub use interfaces::unknown::Unknown;
-pub use sync_flags::SyncFlags;
+pub use crate::core::error::{Error, Failure, Result};
+pub use crate::core::handle::Handle;
+pub use crate::core::hresult::HResult;
+pub use crate::core::sync_flags::SyncFlags;
+pub use crate::core::text::MAX_TEXT_LEN;
+pub use crate::host::event::{Event, EventReset};
+pub use crate::host::report::{EventCloser, HostProblem, SyncReport};
+pub use crate::host::simulated::SimulatedHost;
+pub use crate::host::worker::{SyncContext, SyncWorker};
+pub use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
+pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
+pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
-pub use worker::{SyncContext, SyncWorker};
 
 #[cfg(feature = "windows-core")]
-pub use faces::windows;
+pub use crate::faces::windows;
+
+/// The Markdown documents, so that every Rust snippet in them is compiled and run as a doc-test.
+#[cfg(doctest)]
+pub mod markdown {
+    /// README.md
+    #[doc = include_str!("../README.md")]
+    pub struct Readme;
+    /// docs/architecture.md
+    #[doc = include_str!("../docs/architecture.md")]
+    pub struct Architecture;
+    /// docs/performance.md
+    #[doc = include_str!("../docs/performance.md")]
+    pub struct Performance;
+    /// docs/platforms.md
+    #[doc = include_str!("../docs/platforms.md")]
+    pub struct Platforms;
+    /// docs/reliability.md
+    #[doc = include_str!("../docs/reliability.md")]
+    pub struct Reliability;
+    /// docs/sync-handshake.md
+    #[doc = include_str!("../docs/sync-handshake.md")]
+    pub struct SyncHandshake;
+    /// docs/c-and-cpp.md
+    #[doc = include_str!("../docs/c-and-cpp.md")]
+    pub struct CAndCpp;
+    /// docs/testing-store-providers.md
+    #[doc = include_str!("../docs/testing-store-providers.md")]
+    pub struct TestingStoreProviders;
+}

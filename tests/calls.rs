@@ -81,7 +81,7 @@ fn failure_answers_come_back_unchanged_from_every_slot() {
         assert_eq!(cb.error(HResult::E_FAIL, None).unwrap_err().hresult(), hr);
         assert_eq!(
             cb.done(Handle::NULL, HResult::S_OK).unwrap_err(),
-            Error::Failed(hr)
+            Error::from(hr)
         );
     }
 }
@@ -131,7 +131,7 @@ fn a_panic_in_any_slot_is_e_unexpected_and_the_object_stays_usable() {
         for _ in 0..3 {
             assert_eq!(
                 call(&cb, slot).unwrap_err(),
-                Error::Failed(HResult::E_UNEXPECTED),
+                Error::from(HResult::E_UNEXPECTED),
                 "slot {slot}"
             );
             // The other slots are unaffected, and the count is intact.

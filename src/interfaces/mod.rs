@@ -4,3 +4,6 @@
 pub(crate) mod progress_callback;
 pub(crate) mod sync;
 pub(crate) mod unknown;
+
+#[cfg(all(test, loom))]
+mod loom_tests;

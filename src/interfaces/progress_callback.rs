@@ -9,11 +9,14 @@ use widestring::U16CStr;
 use crate::abi::{
     self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
-use crate::com::object::{self, Class, Object};
-use crate::com::ptr::ComPtr;
-use crate::com::text::read_text;
-use crate::com::unwind::guard;
-use crate::{Error, HResult, Handle, Result, MAX_TEXT_LEN};
+use crate::core::error::{Error, Result};
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::object::{self, Class, Object};
+use crate::core::ptr::ComPtr;
+use crate::core::text::read_text;
+use crate::core::text::MAX_TEXT_LEN;
+use crate::core::unwind::guard;
 
 mod success_codes;
 

@@ -3,22 +3,17 @@
 use core::ptr::NonNull;
 
 use crate::abi;
-use crate::com::ptr::ComPtr;
+use crate::core::ptr::ComPtr;
 
 /// An owned reference to any COM object, seen through `IUnknown`: the MAPI session of a
 /// `MAPISIB` (`psesSync`), which this crate passes along without calling. `Clone` is `AddRef`,
 /// `Drop` is `Release`.
 ///
 /// ```
-/// use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, Unknown};
-/// # struct Nop;
-/// # impl SyncProgress for Nop {
-/// #     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-/// #     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-/// #     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// # }
+/// use mapisync::testing::Silent;
+/// use mapisync::{ProgressCallback, Unknown};
 ///
-/// let callback = ProgressCallback::new(Nop);
+/// let callback = ProgressCallback::new(Silent);
 /// // SAFETY: `callback` is a live COM object that holds a reference for the call.
 /// let unknown = unsafe { Unknown::from_borrowed(callback.as_unknown()) }.unwrap();
 /// assert_eq!(unknown.as_raw(), callback.as_unknown());

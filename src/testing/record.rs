@@ -4,7 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
-use crate::{Error, HResult, Handle, Slot, U16CStr};
+use crate::core::error::Error;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::interfaces::progress_callback::Slot;
+use widestring::U16CStr;
 
 /// Text as it arrived: the UTF-16 code units, unchanged (unpaired surrogates kept).
 #[derive(Clone, PartialEq, Eq, Hash)]

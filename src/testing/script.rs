@@ -2,7 +2,8 @@
 
 use std::ops::{Bound, RangeBounds};
 
-use crate::{HResult, Slot};
+use crate::core::hresult::HResult;
+use crate::interfaces::progress_callback::Slot;
 
 /// One rule: calls `first..=last` (counted from 1, per slot) of `slot` answer `answer`.
 #[derive(Clone, Debug, PartialEq, Eq)]

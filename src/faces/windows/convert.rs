@@ -5,7 +5,7 @@ use windows_core::Interface;
 
 use super::interfaces::{IMAPISync, IMAPISyncProgressCallback};
 use crate::abi;
-use crate::hresult::HResult;
+use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 

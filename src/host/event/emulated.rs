@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use parking_lot::{Condvar, Mutex};
 
 use super::{bad_handle, EventReset};
-use crate::error::Result;
-use crate::handle::Handle;
+use crate::core::error::Result;
+use crate::core::handle::Handle;
 
 #[derive(Debug)]
 struct State {

@@ -56,9 +56,9 @@ pub use win32::Event;
 #[cfg(test)]
 mod tests;
 
-use crate::error::Error;
-use crate::handle::Handle;
-use crate::hresult::HResult;
+use crate::core::error::Error;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
 
 /// Whether a successful wait resets the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,8 +17,8 @@ use windows_sys::Win32::System::Threading::{
 };
 
 use super::{bad_handle, EventReset};
-use crate::error::Result;
-use crate::handle::Handle;
+use crate::core::error::Result;
+use crate::core::handle::Handle;
 
 /// The handles [`Event::new`] created and [`Event::close_handle`] has not closed, by value.
 static OPEN: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());

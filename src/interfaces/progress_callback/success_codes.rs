@@ -3,9 +3,9 @@
 use widestring::U16CStr;
 
 use super::{text_arg, ProgressCallback};
-use crate::error::Result;
-use crate::handle::Handle;
-use crate::hresult::HResult;
+use crate::core::error::Result;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
 
 /// The same calls, with the exact success code the object returned: the one place a caller sees
 /// `S_FALSE` or a `MAPI_W_*` warning rather than `Ok(())`.

@@ -1,0 +1,239 @@
+//! `SimulatedHost`: Outlook's side of `SynchronizeInBackground`, for tests and emulation layers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::core::error::Result;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::Event;
+use crate::host::report::{EventCloser, SyncReport};
+use crate::host::watcher::{watcher, DoneWatch, Spared};
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::sync::MapiSync;
+use crate::interfaces::unknown::Unknown;
+
+/// The grace the host and the test kit give what a provider does just after it signals the done
+/// event: its `Done`, closing an event it kept, releasing its last reference. One second.
+pub(crate) const GRACE: Duration = Duration::from_secs(1);
+
+/// Plays Outlook's part in one background synchronization, the way the reference describes it:
+///
+/// 1. QueryInterface the store for `IMAPISync` ([`run_on_store`](Self::run_on_store));
+/// 2. call `SynchronizeInBackground` with the flags, the session and the callback, and take its
+///    own reference to the done event at once, before anyone can close the handle;
+/// 3. wait for the done event, up to the timeout;
+/// 4. check that `Done` was called once and brought back the same handle (a provider that signals
+///    the event just before calling `Done` is given one more second for it);
+/// 5. close the handle: the host owns the done event once `Done` has brought it back. When `Done`
+///    brought back NULL, which the reference allows, the provider kept the event and must close
+///    it; the host gives it the same second of grace and reports it if it does not,
+///
+/// and reports what happened in a [`SyncReport`]. The callback can be any
+/// [`ProgressCallback`], Rust-made or foreign, and must not close the done event itself: under a
+/// host, the host does (see `docs/sync-handshake.md`). The host hands the provider a watcher that
+/// forwards every call to the callback unchanged, raw arguments included, and notes `Done` on its
+/// way through; a callback that closes the event inside `Done` anyway is reported as a warning
+/// about the callback, never as the provider's fault.
+///
+/// ```
+/// use mapisync::testing::Silent;
+/// use mapisync::{HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost};
+/// use mapisync::{SyncFlags, SyncProvider, SyncRequest, SyncWorker};
+///
+/// struct Store;
+/// impl SyncProvider for Store {
+///     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+///         SyncWorker::spawn(request, |sync| {
+///             sync.progress(None, 1, 1)?;
+///             Ok(HResult::S_OK)
+///         })
+///     }
+/// }
+///
+/// let report = SimulatedHost::new().run(
+///     &MapiSync::new(Store),
+///     SyncFlags::DOWNLOAD_CONTENTS,
+///     ProgressCallback::new(Silent),
+/// );
+/// assert!(report.is_clean(), "{report}");
+/// assert_eq!(report.final_status(), Some(HResult::S_OK));
+/// ```
+#[derive(Debug, Clone)]
+pub struct SimulatedHost {
+    timeout: Duration,
+    session: Option<Unknown>,
+}
+
+impl Default for SimulatedHost {
+    fn default() -> Self {
+        SimulatedHost::new()
+    }
+}
+
+impl SimulatedHost {
+    /// A host that waits up to 30 seconds for the done event and passes no session.
+    pub fn new() -> SimulatedHost {
+        SimulatedHost {
+            timeout: Duration::from_secs(30),
+            session: None,
+        }
+    }
+
+    /// How long to wait for the done event (`Duration::MAX`: for ever).
+    pub fn timeout(mut self, timeout: Duration) -> SimulatedHost {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The object to pass as `MAPISIB.psesSync`.
+    pub fn session(mut self, session: Unknown) -> SimulatedHost {
+        self.session = Some(session);
+        self
+    }
+
+    /// QueryInterface `store` for `IMAPISync`, then [`run`](Self::run). A store that does not
+    /// expose `IMAPISync` is `Err` with QueryInterface's HRESULT.
+    pub fn run_on_store(
+        &self,
+        store: &Unknown,
+        flags: SyncFlags,
+        callback: ProgressCallback,
+    ) -> Result<SyncReport> {
+        // SAFETY: `store` owns a reference on a live, free-threaded COM object.
+        let sync = unsafe { MapiSync::from_unknown(store.as_raw()) }?;
+        Ok(self.run(&sync, flags, callback))
+    }
+
+    /// Runs one synchronization on `store` with `callback` and reports what happened.
+    pub fn run(
+        &self,
+        store: &MapiSync,
+        flags: SyncFlags,
+        callback: ProgressCallback,
+    ) -> SyncReport {
+        let started_at = Instant::now();
+        // A timeout too long to represent as an instant is a wait without one.
+        let deadline = started_at.checked_add(self.timeout);
+        let watch = Arc::new(DoneWatch::default());
+        // Held, with a spare, until the report is made: a provider that releases the callback
+        // once too often frees nothing and is reported.
+        let watcher = Spared::new(watcher(callback, Arc::clone(&watch)));
+
+        let started =
+            store.synchronize_in_background(flags, self.session.as_ref(), watcher.callback());
+        // The host's own reference to the event, taken before anyone else can close the handle;
+        // if the callback closed it inside a Done that came first, Done's watcher took one.
+        let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
+        let event = Event::from_handle(done_event).ok().or_else(|| {
+            let seen = watch.seen();
+            seen.held.iter().find(|e| e.handle() == done_event).cloned()
+        });
+        let mut outcome = Outcome::new(HResult::S_OK, done_event);
+        if let Err(e) = started {
+            outcome.started = e.hresult();
+            return outcome.report(&watch, &watcher, started_at);
+        }
+        outcome.held = event.is_some();
+        if let Some(event) = &event {
+            outcome.signalled = event.wait_timeout(deadline.map_or(Duration::MAX, |d| {
+                d.saturating_duration_since(Instant::now())
+            }));
+        }
+        if outcome.signalled {
+            // A provider may signal just before calling Done: give Done a moment more.
+            watch.wait_for_done(Instant::now() + GRACE);
+        }
+        outcome.close(&watch);
+        outcome.report(&watch, &watcher, started_at)
+    }
+}
+
+/// What the host found out during a run, before the report is assembled.
+struct Outcome {
+    started: HResult,
+    done_event: Handle,
+    held: bool,
+    signalled: bool,
+    closed: core::result::Result<(), HResult>,
+    closer: EventCloser,
+}
+
+impl Outcome {
+    fn new(started: HResult, done_event: Handle) -> Outcome {
+        Outcome {
+            started,
+            done_event,
+            held: false,
+            signalled: false,
+            closed: Ok(()),
+            closer: EventCloser::Nobody,
+        }
+    }
+
+    /// Closes the done event if it is the host's: when `Done` brought it back, or never came
+    /// with any handle. When `Done` brought back NULL the provider kept it: the host waits, with
+    /// the same grace as for `Done`, for the provider to close it.
+    fn close(&mut self, watch: &DoneWatch) {
+        if self.done_event.is_null() {
+            return;
+        }
+        let (kept_by_provider, callback_closed) = {
+            let seen = watch.seen();
+            let kept = !seen.calls.is_empty() && seen.calls.iter().all(|(h, _)| h.is_null());
+            (kept, seen.closed_by_callback.contains(&self.done_event))
+        };
+        if callback_closed {
+            self.closer = EventCloser::Callback;
+        } else if kept_by_provider {
+            if wait_until_closed(self.done_event, Instant::now() + GRACE) {
+                self.closer = EventCloser::Provider;
+            }
+        } else {
+            self.closed = Event::close_handle(self.done_event).map_err(|e| e.hresult());
+            if self.closed.is_ok() {
+                self.closer = EventCloser::Host;
+            }
+        }
+    }
+
+    fn report(self, watch: &DoneWatch, watcher: &Spared, started_at: Instant) -> SyncReport {
+        // A provider may give back its references a moment after signalling: the same grace.
+        poll_until(Instant::now() + GRACE, || {
+            !matches!(watcher.others(), Ok(1..))
+        });
+        let over_released = watcher.others().err().unwrap_or(0);
+        let seen = watch.seen();
+        SyncReport {
+            started: self.started,
+            done_event: self.done_event,
+            signalled: self.signalled,
+            done_calls: seen.calls.clone(),
+            closed: self.closed,
+            closer: self.closer,
+            held: self.held,
+            elapsed: started_at.elapsed(),
+            refused: seen.refused.clone(),
+            over_released,
+        }
+    }
+}
+
+/// Polls until `handle` is closed or `deadline` has passed; true if it was closed.
+pub(crate) fn wait_until_closed(handle: Handle, deadline: Instant) -> bool {
+    poll_until(deadline, || !Event::is_open(handle))
+}
+
+/// Polls `done` every millisecond until it is true or `deadline` has passed; true if it was.
+pub(crate) fn poll_until(deadline: Instant, mut done: impl FnMut() -> bool) -> bool {
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return done();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}

@@ -125,7 +125,7 @@ impl SyncWorker {
             callback: request.callback,
         };
         let spawned = thread::Builder::new()
-            .name("mapisync-sync".into())
+            .name(worker_name())
             .spawn(move || run(context, work, event));
         match spawned {
             Ok(_) => Ok(handle),
@@ -139,6 +139,17 @@ impl SyncWorker {
             }
         }
     }
+}
+
+/// The name of every worker thread.
+const WORKER_NAME: &str = "mapisync-sync";
+
+/// [`WORKER_NAME`] with room for the NUL the thread's name gets, so that naming the thread takes
+/// one allocation rather than an allocation and a reallocation.
+fn worker_name() -> String {
+    let mut name = String::with_capacity(WORKER_NAME.len() + 1);
+    name.push_str(WORKER_NAME);
+    name
 }
 
 /// The body of the worker thread.

@@ -68,9 +68,16 @@ pub trait SyncProgress: Send + Sync + 'static {
 
     /// `Done`: synchronization has finished with final status `hr`.
     ///
-    /// `event` is the done event the provider handed out through `MAPISIB.phSyncDoneEvent`
-    /// (it may be null). Per the reference, ownership of that handle passes to the callee here:
-    /// the implementation is the one that must close it.
+    /// `event` is the done event the provider handed out through `MAPISIB.phSyncDoneEvent`; the
+    /// reference passes it back so that the host can close it, and allows NULL (the provider then
+    /// keeps the event and closes it itself). Who closes a non-null `event` depends on where this
+    /// callback runs (`docs/sync-handshake.md`, "Who closes the done event"):
+    ///
+    /// - under [`SimulatedHost`](crate::SimulatedHost), and so under the test kit's `SyncTest`:
+    ///   the host does, after `Done`. The implementation must not close it;
+    /// - without a host, when this callback is an emulation layer's own and that layer called
+    ///   `SynchronizeInBackground` itself: the implementation (the layer) owns it and closes it,
+    ///   with [`Event::close_handle`](crate::Event::close_handle), once it no longer waits on it.
     fn done(&self, event: Handle, hr: HResult) -> Result<()>;
 
     /// Told when a call to `slot` was refused before it reached the implementation, because its

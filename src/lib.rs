@@ -16,9 +16,11 @@
 //! - the interfaces: [`SyncProgress`] to implement the callback in Rust, [`ProgressCallback`] to
 //!   call any callback object, Rust-made or foreign; [`SyncProvider`] to implement `IMAPISync` on
 //!   a store, [`MapiSync`] to call any store; [`Unknown`] for the session;
-//! - what users build on: emulated [`Event`] handles, the [`SyncWorker`] that runs a provider's
-//!   synchronization and keeps the protocol, and the [`SimulatedHost`] that drives
-//!   `SynchronizeInBackground` as Outlook does.
+//! - what users build on: [`Event`] handles (kernel events on Windows, emulated elsewhere), the
+//!   [`SyncWorker`] that runs a provider's synchronization and keeps the protocol, and the
+//!   [`SimulatedHost`] that drives `SynchronizeInBackground` as Outlook does;
+//! - the faces: `mapisync::windows`, windows-core 0.62's view of both interfaces (feature
+//!   `windows-core`, docs/windows.md), and the C API (feature `capi`).
 //!
 //! ```
 //! use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};

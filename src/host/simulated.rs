@@ -153,7 +153,7 @@ impl SimulatedHost {
             // A provider may signal just before calling Done: give Done a moment more.
             watch.wait_for_done(Instant::now() + self.grace);
         }
-        outcome.close(&watch, self.grace);
+        outcome.close(&watch, event.as_ref(), self.grace);
         outcome.report(&watch, &watcher, started_at, self.grace)
     }
 }
@@ -183,7 +183,7 @@ impl Outcome {
     /// Closes the done event if it is the host's: when `Done` brought it back, or never came
     /// with any handle. When `Done` brought back NULL the provider kept it: the host waits, with
     /// the same grace as for `Done`, for the provider to close it.
-    fn close(&mut self, watch: &DoneWatch, grace: Duration) {
+    fn close(&mut self, watch: &DoneWatch, event: Option<&Event>, grace: Duration) {
         if self.done_event.is_null() {
             return;
         }
@@ -199,7 +199,13 @@ impl Outcome {
                 self.closer = EventCloser::Provider;
             }
         } else {
-            self.closed = Event::close_handle(self.done_event).map_err(|e| e.hresult());
+            // Through the host's own reference when it has one: on Windows the value may already
+            // name a newer event, if the provider closed the handle it had handed over.
+            let closed = match event {
+                Some(event) => event.close_own_handle(),
+                None => Event::close_handle(self.done_event),
+            };
+            self.closed = closed.map_err(|e| e.hresult());
             if self.closed.is_ok() {
                 self.closer = EventCloser::Host;
             }

@@ -74,6 +74,13 @@ impl SyncContext {
 /// So by the time the host sees the event signalled, `Done` has been called and the provider
 /// holds nothing of the host's. The host closes the handle after `Done`, as the reference says.
 ///
+/// Once returned, the handle is the host's: the thread signals the event through an [`Event`] of
+/// its own (on Windows a duplicate handle, `DuplicateHandle`), never through the handed-out value,
+/// so a host that closes the handle early never makes the worker signal a closed handle, nor one
+/// whose value Windows has since given to another object. On Windows the handle is a kernel event
+/// that any Win32 host, Outlook included, waits on with `WaitForSingleObject` and closes with
+/// `CloseHandle`.
+///
 /// [`SyncProvider::synchronize_in_background`]: crate::SyncProvider::synchronize_in_background
 ///
 /// ```

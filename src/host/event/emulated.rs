@@ -72,6 +72,12 @@ impl Event {
         }
     }
 
+    /// Closes the handle this event was registered under ([`Event::close_handle`]: values are
+    /// never reused here).
+    pub(crate) fn close_own_handle(&self) -> Result<()> {
+        Event::close_handle(self.handle)
+    }
+
     /// True while `handle` is open.
     pub fn is_open(handle: Handle) -> bool {
         OPEN.lock().contains_key(&(handle.0 as usize))

@@ -125,3 +125,22 @@ fn an_event_outlives_its_handle_and_its_clones_share_it() {
     );
     assert_eq!(from_handle.handle(), h);
 }
+
+#[test]
+fn the_host_never_closes_a_newer_event_under_a_reused_value() {
+    let e = Event::new(EventReset::Manual);
+    let h = e.handle();
+    let held = Event::from_handle(h).unwrap();
+    // The provider closes the handle it handed over; new events follow (on Windows one of them
+    // usually gets the same value).
+    Event::close_handle(h).unwrap();
+    let newer: Vec<Event> = (0..8).map(|_| Event::new(EventReset::Manual)).collect();
+    assert_eq!(
+        held.close_own_handle().unwrap_err().hresult(),
+        HResult::E_HANDLE
+    );
+    for n in &newer {
+        assert!(Event::is_open(n.handle()), "a newer event was closed");
+        Event::close_handle(n.handle()).unwrap();
+    }
+}

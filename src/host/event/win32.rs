@@ -4,7 +4,8 @@
 //! (`DuplicateHandle`), closed when the last clone goes: the handle it was created under belongs
 //! to whoever it was handed to, who may close it at any time.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,8 +21,11 @@ use super::{bad_handle, EventReset};
 use crate::core::error::Result;
 use crate::core::handle::Handle;
 
-/// The handles [`Event::new`] created and [`Event::close_handle`] has not closed, by value.
-static OPEN: Mutex<BTreeSet<usize>> = Mutex::new(BTreeSet::new());
+/// The handles [`Event::new`] created and [`Event::close_handle`] has not closed, by value, each
+/// with the generation of the event it names (Windows reuses a closed handle's value).
+static OPEN: Mutex<BTreeMap<usize, u64>> = Mutex::new(BTreeMap::new());
+/// The next generation; 0 is "not made by `Event::new`".
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 /// A handle this process owns, closed on drop.
 #[derive(Debug)]
@@ -50,6 +54,8 @@ pub struct Event {
     own: Arc<Owned>,
     /// `None` for an event found by [`Event::from_handle`], whose kind the handle does not tell.
     reset: Option<EventReset>,
+    /// The registry's generation of `handle` when this value was made; 0 if not registered.
+    generation: u64,
 }
 
 impl Event {
@@ -76,12 +82,15 @@ impl Event {
                 panic!("DuplicateHandle failed on a new event: {error}");
             }
         };
-        // A value already present was closed with a bare CloseHandle and has been reused.
-        OPEN.lock().insert(raw as usize);
+        // Relaxed: the counter only has to hand out distinct values. A value already present
+        // was closed with a bare CloseHandle and has been reused: the new event replaces it.
+        let generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        OPEN.lock().insert(raw as usize, generation);
         Event {
             handle: Handle(raw),
             own: Arc::new(own),
             reset: Some(reset),
+            generation,
         }
     }
 
@@ -93,32 +102,39 @@ impl Event {
             return Err(bad_handle(handle));
         }
         let own = duplicate(handle.0).ok_or_else(|| bad_handle(handle))?;
+        let generation = OPEN.lock().get(&(handle.0 as usize)).copied().unwrap_or(0);
         Ok(Event {
             handle,
             own: Arc::new(own),
             reset: None,
+            generation,
         })
     }
 
     /// Closes an open handle (`CloseHandle`), whoever made the event. The event lives on for the
     /// `Event` values still held. `E_HANDLE` if the handle is null, a pseudo-handle, or not open.
     pub fn close_handle(handle: Handle) -> Result<()> {
-        if !plausible(handle) {
-            return Err(bad_handle(handle));
+        close(&mut OPEN.lock(), handle)
+    }
+
+    /// Closes the handle this event was created or found under, unless mapisync's records show
+    /// it was closed since: through [`Event::close_handle`], or closed and its value given to a
+    /// newer event of [`Event::new`]. Then it is `E_HANDLE` and nothing is closed, where
+    /// [`Event::close_handle`] on the bare value would close the newer event.
+    pub(crate) fn close_own_handle(&self) -> Result<()> {
+        let mut open = OPEN.lock();
+        let recorded = open.get(&(self.handle.0 as usize)).copied();
+        match recorded {
+            Some(generation) if generation != self.generation => Err(bad_handle(self.handle)),
+            None if self.generation != 0 => Err(bad_handle(self.handle)),
+            _ => close(&mut open, self.handle),
         }
-        OPEN.lock().remove(&(handle.0 as usize));
-        // SAFETY: closing a value that is not an open handle only fails; the caller hands the
-        // handle over, as `CloseHandle`'s caller does.
-        if unsafe { CloseHandle(handle.0) } == FALSE {
-            return Err(bad_handle(handle));
-        }
-        Ok(())
     }
 
     /// True while `handle`, created by [`Event::new`], has not been closed through
     /// [`Event::close_handle`].
     pub fn is_open(handle: Handle) -> bool {
-        OPEN.lock().contains(&(handle.0 as usize))
+        OPEN.lock().contains_key(&(handle.0 as usize))
     }
 
     /// How many handles created by [`Event::new`] are still open, for leak accounting.
@@ -188,6 +204,21 @@ impl Event {
         // SAFETY: as in `set`.
         unsafe { WaitForSingleObject(self.own.0, ms) == WAIT_OBJECT_0 }
     }
+}
+
+/// Closes `handle` and forgets it, under the registry's lock, so that no `Event::new` can record
+/// the value again in between.
+fn close(open: &mut BTreeMap<usize, u64>, handle: Handle) -> Result<()> {
+    if !plausible(handle) {
+        return Err(bad_handle(handle));
+    }
+    open.remove(&(handle.0 as usize));
+    // SAFETY: closing a value that is not an open handle only fails; the caller hands the handle
+    // over, as `CloseHandle`'s caller does.
+    if unsafe { CloseHandle(handle.0) } == FALSE {
+        return Err(bad_handle(handle));
+    }
+    Ok(())
 }
 
 /// Not null and not a pseudo-handle (`GetCurrentProcess()` and its kind are small negative

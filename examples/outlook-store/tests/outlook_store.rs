@@ -1,10 +1,7 @@
 //! A mapi-rs message store (`#[implement(IMsgStore, IMAPISync)]`, outlook-mapi) driven from its
 //! IUnknown as Outlook drives it: QueryInterface, `SynchronizeInBackground`, `WaitForSingleObject`
 //! on the done event, `CloseHandle`. Windows targets only (outlook-mapi builds only there).
-#![cfg(all(windows, feature = "windows-core"))]
-
-#[path = "../examples/outlook/store.rs"]
-mod store;
+#![cfg(windows)]
 
 use std::ptr;
 
@@ -29,7 +26,7 @@ fn count(object: &impl Interface) -> u32 {
 
 #[test]
 fn outlook_drives_the_store_from_its_iunknown() {
-    let store: IUnknown = store::Store::new(&["Inbox", "Sent Items"]).into();
+    let store: IUnknown = mapisync_outlook_store::Store::new(&["Inbox", "Sent Items"]).into();
     let start = count(&store);
     let msg_store: IMsgStore = store.cast().expect("a message store");
     // Outlook: QueryInterface the store for IMAPISync.
@@ -68,7 +65,8 @@ fn outlook_drives_the_store_from_its_iunknown() {
 
 #[test]
 fn the_store_under_sync_test_with_cancel() {
-    let store: IUnknown = store::Store::new(&["Inbox", "Sent Items", "Calendar"]).into();
+    let store: IUnknown =
+        mapisync_outlook_store::Store::new(&["Inbox", "Sent Items", "Calendar"]).into();
     // SAFETY: `store` holds a reference on a free-threaded object for the call.
     let sync = unsafe { MapiSync::from_unknown(store.as_raw().cast()) }.unwrap();
     let run = SyncTest::new().strict().run(&sync);

@@ -1,6 +1,7 @@
 //! A message store written as a mapi-rs user writes it, `#[implement(IMsgStore, IMAPISync)]`, that
-//! takes part in Outlook's Send/Receive through mapisync. Shared by `examples/outlook_store.rs`
-//! and `tests/outlook_store.rs`.
+//! takes part in Outlook's Send/Receive through mapisync (docs/windows.md). Windows targets only:
+//! outlook-mapi builds only there.
+#![cfg(windows)]
 #![allow(non_snake_case)] // the `_Impl` methods carry Microsoft's names
 
 use mapisync::windows::{IMAPISync, IMAPISync_Impl};

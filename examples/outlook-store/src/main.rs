@@ -1,15 +1,11 @@
 //! A mapi-rs message store with Send/Receive through mapisync, driven the way Outlook drives it.
 //!
 //! ```text
-//! cargo run --example outlook_store --features windows-core --target x86_64-pc-windows-gnu
+//! cargo run -p mapisync-outlook-store --target x86_64-pc-windows-gnu
 //! ```
 //!
 //! (on Linux the Windows target runs under Wine: see docs/platforms.md). outlook-mapi builds only
 //! for Windows targets, so elsewhere this example says so and stops.
-
-#[cfg(windows)]
-#[path = "outlook/store.rs"]
-mod store;
 
 #[cfg(windows)]
 fn main() {
@@ -19,7 +15,8 @@ fn main() {
     use windows_core::{IUnknown, Interface};
 
     // What the provider's logon hands Outlook: the store object, seen as IUnknown.
-    let store: IUnknown = store::Store::new(&["Inbox", "Sent Items", "Calendar"]).into();
+    let store: IUnknown =
+        mapisync_outlook_store::Store::new(&["Inbox", "Sent Items", "Calendar"]).into();
     // Outlook's part: QueryInterface for IMAPISync, SynchronizeInBackground, wait on the done
     // event, Done, close the event. The recorder plays the Send/Receive dialog.
     let dialog = RecordingCallback::new(Script::new());
@@ -38,8 +35,8 @@ fn main() {
 #[cfg(not(windows))]
 fn main() {
     eprintln!(
-        "outlook_store needs a Windows target (outlook-mapi builds only for Windows): \
-         cargo run --example outlook_store --features windows-core --target x86_64-pc-windows-gnu \
+        "mapisync-outlook-store needs a Windows target (outlook-mapi builds only for Windows): \
+         cargo run -p mapisync-outlook-store --target x86_64-pc-windows-gnu \
          (under Wine on Linux, see docs/platforms.md)"
     );
 }

@@ -2,20 +2,20 @@
 //! the [`ProgressCallback`] smart pointer (calling side).
 
 use core::marker::PhantomData;
-use core::ptr::{self, NonNull};
+use core::ptr;
 
 use widestring::U16CStr;
 
 use crate::abi::{
-    self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::object::{self, Class, Object};
 use crate::core::ptr::ComPtr;
-use crate::core::text::read_text;
 use crate::core::text::MAX_TEXT_LEN;
+use crate::core::text::{read_text, read_text_unaligned};
 use crate::core::unwind::guard;
 
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
@@ -101,23 +101,51 @@ impl core::fmt::Display for Slot {
     }
 }
 
-/// Reads a text argument for `slot`; when it is refused, tells the implementation and gives back
-/// the HRESULT for the caller as `Err`.
+/// Reads a text argument for `slot` and makes the call with it, returning the HRESULT for the
+/// caller: the call's own answer, or, when the text is refused, what [`refuse`] gives back.
 ///
 /// # Safety
 ///
-/// As for `read_text`; the borrow lasts for the current call only.
+/// `text` is null or a string readable as [`MAX_TEXT_LEN`] describes, at any address; it is
+/// borrowed for the current call only.
 #[inline(always)]
-unsafe fn text_for<'a, T: SyncProgress>(
+unsafe fn with_text<T: SyncProgress>(
     imp: &T,
     slot: Slot,
     text: *const WCHAR,
     what: &'static str,
-) -> core::result::Result<Option<&'a U16CStr>, HRESULT> {
-    // SAFETY: the caller's guarantee is `read_text`'s.
+    call: impl FnOnce(Option<&U16CStr>) -> Result<()>,
+) -> HRESULT {
+    if !text.is_aligned() {
+        // SAFETY: the caller's guarantee, passed on.
+        return unsafe { with_copied_text(imp, slot, text, what, call) };
+    }
+    // SAFETY: the caller's guarantee, and `text` is aligned (null counts as aligned).
     match unsafe { read_text(text, what) } {
-        Ok(text) => Ok(text),
-        Err(error) => Err(refuse(imp, slot, error)),
+        Ok(text) => guard(|| call(text)),
+        Err(error) => refuse(imp, slot, error),
+    }
+}
+
+/// [`with_text`] for text at an odd address: the implementation borrows an aligned copy. Out of
+/// line, so the aligned path pays one test for it.
+///
+/// # Safety
+///
+/// As for [`with_text`], and `text` is not null.
+#[cold]
+#[inline(never)]
+unsafe fn with_copied_text<T: SyncProgress>(
+    imp: &T,
+    slot: Slot,
+    text: *const WCHAR,
+    what: &'static str,
+    call: impl FnOnce(Option<&U16CStr>) -> Result<()>,
+) -> HRESULT {
+    // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
+    match unsafe { read_text_unaligned(text, what) } {
+        Ok(copy) => guard(|| call(Some(&copy))),
+        Err(error) => refuse(imp, slot, error),
     }
 }
 
@@ -135,14 +163,11 @@ fn refuse<T: SyncProgress>(imp: &T, slot: Slot, error: Error) -> HRESULT {
 /// The class of Rust-made progress callbacks holding a `T`.
 struct ProgressClass<T>(PhantomData<fn() -> T>);
 
-// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
-// three generic IUnknown slots of this class, and its other slots reach the object through
-// `Object::value` only; `IID` is the interface's IID.
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slots
+// reach the object through `Object::value` only.
 unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
     type Value = T;
     type Interface = IMAPISyncProgressCallback;
-    type Vtbl = IMAPISyncProgressCallbackVtbl;
-    const IID: abi::GUID = abi::IID_IMAPISyncProgressCallback;
     const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
         QueryInterface: object::query_interface::<Self>,
         AddRef: object::add_ref::<Self>,
@@ -154,7 +179,7 @@ unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
 }
 
 // The thunks read their text before entering `guard`: `read_text` cannot panic, and a refused text
-// takes the cold `refuse` path, which has its own guard around the implementation's `refused`. The
+// (or one at an odd address) takes a cold path, which has its own guard around the implementation's `refused`. The
 // guard then wraps exactly the call into the implementation, which on the hot path (text NULL or
 // short, `Ok(())` back) leaves nothing but that call and a test of its result.
 
@@ -197,11 +222,11 @@ unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     // SAFETY: the caller holds a reference on `this` for the duration of the call.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
     // SAFETY: `text` is readable up to its terminator or the bound; it is borrowed for this call.
-    let text = match unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") } {
-        Ok(text) => text,
-        Err(hr) => return hr,
-    };
-    guard(|| imp.progress(text, index, max))
+    unsafe {
+        with_text(imp, Slot::Progress, text, "pwcszProgress", |text| {
+            imp.progress(text, index, max)
+        })
+    }
 }
 
 /// Slot 4 of a Rust-made callback.
@@ -217,11 +242,11 @@ unsafe extern "system" fn error_thunk<T: SyncProgress>(
     // SAFETY: as in `progress_thunk`.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
     // SAFETY: as in `progress_thunk`.
-    let text = match unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") } {
-        Ok(text) => text,
-        Err(hr) => return hr,
-    };
-    guard(|| imp.error(HResult(hr), text))
+    unsafe {
+        with_text(imp, Slot::Error, text, "pwcszErrorStr", |text| {
+            imp.error(HResult(hr), text)
+        })
+    }
 }
 
 /// Slot 5 of a Rust-made callback.
@@ -243,7 +268,8 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// [`new`](Self::new), or a foreign one (C, C++, Outlook) adopted with
 /// [`from_raw`](Self::from_raw) or [`from_unknown`](Self::from_unknown).
 ///
-/// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's vtable whatever made it.
+/// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's
+/// vtable whatever made it. Adopting, borrowing, querying and comparing are [`ComPtr`]'s methods.
 /// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
 /// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`.
 ///
@@ -270,76 +296,13 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// assert_eq!(again.as_raw(), callback.as_raw());
 /// # Ok::<(), mapisync::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct ProgressCallback {
-    ptr: ComPtr<IMAPISyncProgressCallback>,
-}
+pub type ProgressCallback = ComPtr<IMAPISyncProgressCallback>;
 
 impl ProgressCallback {
     /// Makes a new COM object from `imp`: one heap block holding the vtable pointer, the
     /// reference count (1, owned by the returned value) and `imp`.
     pub fn new<T: SyncProgress>(imp: T) -> Self {
-        let ptr = Object::<ProgressClass<T>>::create(imp);
-        // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
-        // one reference is ours.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        ProgressCallback { ptr }
-    }
-
-    /// Adopts one reference that the caller owned: `Drop` will release it.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` points to a live object that implements `IMAPISyncProgressCallback` with the layout
-    /// and calling convention of [`abi`], may be called from any thread, and on which the caller
-    /// owns one reference, which passes to the returned value.
-    ///
-    /// # Panics
-    ///
-    /// If `ptr` is null.
-    #[inline]
-    pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
-        let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
-        // SAFETY: the caller's guarantee is `adopt`'s.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        ProgressCallback { ptr }
-    }
-
-    /// Asks `unk` for `IID_IMAPISyncProgressCallback` and owns the reference QueryInterface
-    /// returns; the caller's own reference on `unk` is left alone.
-    ///
-    /// A null `unk` is `Err` (`E_POINTER`), as is a QueryInterface that says `S_OK` but yields
-    /// NULL; a failure from QueryInterface (typically `E_NOINTERFACE`) comes back unchanged.
-    ///
-    /// # Safety
-    ///
-    /// `unk` is null or a live COM object (IUnknown layout, `extern "system"` slots) on which the
-    /// caller holds a reference, and what it returns for the IID is callable from any thread.
-    #[inline]
-    pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
-        // SAFETY: the caller's guarantee is `query`'s.
-        let ptr =
-            unsafe { ComPtr::query(unk, "IUnknown passed to ProgressCallback::from_unknown") }?;
-        Ok(ProgressCallback { ptr })
-    }
-
-    /// The interface pointer, still owned by `self`.
-    #[inline]
-    pub fn as_raw(&self) -> *mut IMAPISyncProgressCallback {
-        self.ptr.as_raw()
-    }
-
-    /// The same pointer seen as `IUnknown` (every COM interface begins with IUnknown's slots),
-    /// still owned by `self`: what goes into `MAPISIB.punkCallBack`.
-    #[inline]
-    pub fn as_unknown(&self) -> *mut abi::IUnknown {
-        self.ptr.as_unknown()
-    }
-
-    /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
-    #[inline]
-    pub fn into_raw(self) -> *mut IMAPISyncProgressCallback {
-        self.ptr.into_raw()
+        Object::<ProgressClass<T>>::create(imp)
     }
 
     /// Calls `Progress(text, index, max)`.
@@ -350,7 +313,7 @@ impl ProgressCallback {
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         let text = text_arg(text, "pwcszProgress")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
-        HResult(unsafe { (self.ptr.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
+        HResult(unsafe { (self.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
     }
 
     /// Calls `Error(hr, text)`. `hr` is passed through unchanged, success codes included.
@@ -360,14 +323,14 @@ impl ProgressCallback {
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         let text = text_arg(text, "pwcszErrorStr")?;
         // SAFETY: as in `progress`.
-        HResult(unsafe { (self.ptr.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
+        HResult(unsafe { (self.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
     }
 
     /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
     #[inline]
     pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
-        HResult(unsafe { (self.ptr.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
+        HResult(unsafe { (self.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
     }
 }
 

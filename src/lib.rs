@@ -47,10 +47,12 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
-// The layers, lowest first. Each imports only from those above it in this list (checked by
-// scripts/check-layers.sh); the public names are re-exported below and never imported back.
+// The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
+// itself and the layers before it (tests/layering.rs checks it); the public names are re-exported
+// below and never imported back.
 pub mod abi;
 mod core;
+mod faces;
 mod host;
 mod interfaces;
 pub mod testing;
@@ -62,9 +64,36 @@ pub use crate::core::ptr::{ComPtr, Interface};
 pub use crate::core::sync_flags::SyncFlags;
 pub use crate::core::text::MAX_TEXT_LEN;
 pub use crate::host::event::{Event, EventReset};
-pub use crate::host::simulated::{SimulatedHost, SyncReport};
+pub use crate::host::report::{EventCloser, HostProblem, SyncReport};
+pub use crate::host::simulated::SimulatedHost;
 pub use crate::host::worker::{SyncContext, SyncWorker, SyncWorkerBuilder};
 pub use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
 pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
+
+/// The Markdown documents, so that every Rust snippet in them is compiled and run as a doc-test.
+#[cfg(doctest)]
+pub mod markdown {
+    /// README.md
+    #[doc = include_str!("../README.md")]
+    pub struct Readme;
+    /// docs/architecture.md
+    #[doc = include_str!("../docs/architecture.md")]
+    pub struct Architecture;
+    /// docs/performance.md
+    #[doc = include_str!("../docs/performance.md")]
+    pub struct Performance;
+    /// docs/platforms.md
+    #[doc = include_str!("../docs/platforms.md")]
+    pub struct Platforms;
+    /// docs/reliability.md
+    #[doc = include_str!("../docs/reliability.md")]
+    pub struct Reliability;
+    /// docs/sync-handshake.md
+    #[doc = include_str!("../docs/sync-handshake.md")]
+    pub struct SyncHandshake;
+    /// docs/testing-store-providers.md
+    #[doc = include_str!("../docs/testing-store-providers.md")]
+    pub struct TestingStoreProviders;
+}

@@ -1103,7 +1103,7 @@ fn misbehaviours() -> Vec<Misbehaviour> {
                 "Done brought back handle",
             ],
             &[
-                "SynchronizeInBackground succeeded but wrote a null done event",
+                "SynchronizeInBackground succeeded but wrote no done event",
                 "not the done event 0x0",
             ],
             &["passed to Done, is still open: nobody owns it any more"],

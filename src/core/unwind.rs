@@ -60,6 +60,20 @@ pub(crate) fn guard_drop(body: impl FnOnce()) {
     }
 }
 
+/// Runs `body` and returns its value, or `on_panic` when it panicked (the payload disposed of):
+/// the boundary of an exported C function.
+#[inline]
+pub(crate) fn catch_or<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
+    // AssertUnwindSafe: as in `guard`; state is reached through shared references or locks.
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(value) => value,
+        Err(payload) => {
+            dispose(payload);
+            on_panic
+        }
+    }
+}
+
 /// Runs `body`; a panic becomes [`Error::Panicked`], naming `method` and keeping the payload's
 /// text, and the payload is disposed of.
 pub(crate) fn catch<R>(method: &'static str, body: impl FnOnce() -> R) -> Result<R> {
@@ -126,6 +140,7 @@ mod tests {
             "thunks"
         );
         guard_drop(|| panic_any(Bomb(2)));
+        assert_eq!(catch_or(7, || panic_any(Bomb(2))), 7);
         let err = catch("work", || -> () { panic_any(Bomb(2)) }).unwrap_err();
         assert_eq!(err.hresult(), HResult::E_UNEXPECTED);
     }

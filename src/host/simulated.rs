@@ -1,40 +1,46 @@
 //! `SimulatedHost`: Outlook's side of `SynchronizeInBackground`, for tests and emulation layers.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex};
-
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
-use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
+use crate::host::report::{EventCloser, SyncReport};
+use crate::host::watcher::{watcher, DoneWatch, Spared};
+use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
-use widestring::U16CStr;
 
-/// How long the host waits for `Done` once the done event is signalled.
-const DONE_GRACE: Duration = Duration::from_secs(1);
+/// The grace the host and the test kit give what a provider does just after it signals the done
+/// event: its `Done`, closing an event it kept, releasing its last reference. One second.
+pub(crate) const GRACE: Duration = Duration::from_secs(1);
 
 /// Plays Outlook's part in one background synchronization, the way the reference describes it:
 ///
 /// 1. QueryInterface the store for `IMAPISync` ([`run_on_store`](Self::run_on_store));
-/// 2. call `SynchronizeInBackground` with the flags, the session and the callback;
+/// 2. call `SynchronizeInBackground` with the flags, the session and the callback, and take its
+///    own reference to the done event at once, before anyone can close the handle;
 /// 3. wait for the done event, up to the timeout;
 /// 4. check that `Done` was called once and brought back the same handle (a provider that signals
 ///    the event just before calling `Done` is given one more second for it);
-/// 5. close the handle,
+/// 5. close the handle: the host owns the done event once `Done` has brought it back. When `Done`
+///    brought back NULL, which the reference allows, the provider kept the event and must close
+///    it; the host gives it the same second of grace and reports it if it does not,
 ///
 /// and reports what happened in a [`SyncReport`]. The callback can be any
-/// [`ProgressCallback`], Rust-made or foreign; the host watches `Done` on its way through and
-/// forwards every call unchanged.
+/// [`ProgressCallback`], Rust-made or foreign, and must not close the done event itself: under a
+/// host, the host does (see `docs/sync-handshake.md`). The host hands the provider a watcher that
+/// forwards every call to the callback unchanged, raw arguments included, and notes `Done` on its
+/// way through; a callback that closes the event inside `Done` anyway is reported as a warning
+/// about the callback, never as the provider's fault.
 ///
 /// ```
+/// use mapisync::testing::Silent;
 /// use mapisync::{HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost};
-/// use mapisync::{SyncFlags, SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr};
+/// use mapisync::{SyncFlags, SyncProvider, SyncRequest, SyncWorker};
 ///
 /// struct Store;
 /// impl SyncProvider for Store {
@@ -45,17 +51,11 @@ const DONE_GRACE: Duration = Duration::from_secs(1);
 ///         })
 ///     }
 /// }
-/// struct Quiet;
-/// impl SyncProgress for Quiet {
-///     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-///     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-///     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// }
 ///
 /// let report = SimulatedHost::new().run(
 ///     &MapiSync::new(Store),
 ///     SyncFlags::DOWNLOAD_CONTENTS,
-///     ProgressCallback::new(Quiet),
+///     ProgressCallback::new(Silent),
 /// );
 /// assert!(report.is_clean(), "{report}");
 /// assert_eq!(report.final_status(), Some(HResult::S_OK));
@@ -81,7 +81,7 @@ impl SimulatedHost {
         }
     }
 
-    /// How long to wait for the done event.
+    /// How long to wait for the done event (`Duration::MAX`: for ever).
     pub fn timeout(mut self, timeout: Duration) -> SimulatedHost {
         self.timeout = timeout;
         self
@@ -114,190 +114,126 @@ impl SimulatedHost {
         callback: ProgressCallback,
     ) -> SyncReport {
         let started_at = Instant::now();
-        let deadline = started_at + self.timeout;
+        // A timeout too long to represent as an instant is a wait without one.
+        let deadline = started_at.checked_add(self.timeout);
         let watch = Arc::new(DoneWatch::default());
-        let watcher = ProgressCallback::new(Watcher {
-            inner: callback,
-            watch: Arc::clone(&watch),
+        // Held, with a spare, until the report is made: a provider that releases the callback
+        // once too often frees nothing and is reported.
+        let watcher = Spared::new(watcher(callback, Arc::clone(&watch)));
+
+        let started =
+            store.synchronize_in_background(flags, self.session.as_ref(), watcher.callback());
+        // The host's own reference to the event, taken before anyone else can close the handle;
+        // if the callback closed it inside a Done that came first, Done's watcher took one.
+        let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
+        let event = Event::from_handle(done_event).ok().or_else(|| {
+            let seen = watch.seen();
+            seen.held.iter().find(|e| e.handle() == done_event).cloned()
         });
-
-        let started = store.synchronize_in_background(flags, self.session.as_ref(), &watcher);
-        drop(watcher);
-        let done_event = match started {
-            Ok(handle) => handle,
-            Err(e) => return watch.report(e.hresult(), Handle::NULL, false, Ok(()), started_at),
-        };
-
-        let signalled = match Event::from_handle(done_event) {
-            Ok(event) => event.wait_timeout(deadline.saturating_duration_since(Instant::now())),
-            Err(_) => false,
-        };
-        if signalled {
-            // A provider may signal just before calling Done: give Done a moment more.
-            watch.wait_for_done(Instant::now() + DONE_GRACE);
+        let mut outcome = Outcome::new(HResult::S_OK, done_event);
+        if let Err(e) = started {
+            outcome.started = e.hresult();
+            return outcome.report(&watch, &watcher, started_at);
         }
-        // A null handle is reported as such; there is nothing to close.
-        let closed = if done_event.is_null() {
-            Ok(())
-        } else {
-            Event::close_handle(done_event).map_err(|e| e.hresult())
-        };
-        watch.report(HResult::S_OK, done_event, signalled, closed, started_at)
+        outcome.held = event.is_some();
+        if let Some(event) = &event {
+            outcome.signalled = event.wait_timeout(deadline.map_or(Duration::MAX, |d| {
+                d.saturating_duration_since(Instant::now())
+            }));
+        }
+        if outcome.signalled {
+            // A provider may signal just before calling Done: give Done a moment more.
+            watch.wait_for_done(Instant::now() + GRACE);
+        }
+        outcome.close(&watch);
+        outcome.report(&watch, &watcher, started_at)
     }
 }
 
-/// The `Done` calls seen so far, and the calls refused before they could be forwarded.
-#[derive(Default)]
-struct DoneWatch {
-    calls: Mutex<Vec<(Handle, HResult)>>,
-    arrived: Condvar,
-    refused: Mutex<Vec<(Slot, Error)>>,
+/// What the host found out during a run, before the report is assembled.
+struct Outcome {
+    started: HResult,
+    done_event: Handle,
+    held: bool,
+    signalled: bool,
+    closed: core::result::Result<(), HResult>,
+    closer: EventCloser,
 }
 
-impl DoneWatch {
-    /// The report of a run, with the `Done` calls and refused calls seen so far.
-    fn report(
-        &self,
-        started: HResult,
-        done_event: Handle,
-        signalled: bool,
-        closed: core::result::Result<(), HResult>,
-        started_at: Instant,
-    ) -> SyncReport {
-        SyncReport {
+impl Outcome {
+    fn new(started: HResult, done_event: Handle) -> Outcome {
+        Outcome {
             started,
             done_event,
-            signalled,
-            done_calls: self.calls.lock().clone(),
-            closed,
-            elapsed: started_at.elapsed(),
-            refused: self.refused.lock().clone(),
+            held: false,
+            signalled: false,
+            closed: Ok(()),
+            closer: EventCloser::Nobody,
         }
     }
 
-    fn wait_for_done(&self, deadline: Instant) {
-        let mut calls = self.calls.lock();
-        while calls.is_empty() {
-            if self.arrived.wait_until(&mut calls, deadline).timed_out() {
-                return;
-            }
-        }
-    }
-}
-
-/// Forwards every call to the host's callback, noting `Done` on the way.
-struct Watcher {
-    inner: ProgressCallback,
-    watch: Arc<DoneWatch>,
-}
-
-impl SyncProgress for Watcher {
-    fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
-        self.inner.progress(text, index, max)
-    }
-
-    fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
-        self.inner.error(hr, text)
-    }
-
-    fn done(&self, event: Handle, hr: HResult) -> Result<()> {
-        let answer = self.inner.done(event, hr);
-        self.watch.calls.lock().push((event, hr));
-        self.watch.arrived.notify_all();
-        answer
-    }
-
-    fn refused(&self, slot: Slot, error: &Error) {
-        // The call never reached the host's callback, which cannot be told through the ABI:
-        // the report keeps it.
-        self.watch.refused.lock().push((slot, error.clone()));
-    }
-}
-
-/// What happened in one [`SimulatedHost`] run. `Display` prints a readable summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncReport {
-    /// What `SynchronizeInBackground` returned.
-    pub started: HResult,
-    /// The handle the store wrote through `phSyncDoneEvent` (null if it failed).
-    pub done_event: Handle,
-    /// Whether the done event was signalled within the timeout.
-    pub signalled: bool,
-    /// Every `Done` call, in order: the handle and the final status it brought.
-    pub done_calls: Vec<(Handle, HResult)>,
-    /// Closing the done event's handle after `Done`: `Err(E_HANDLE)` if it was not an open handle;
-    /// `Ok` when there was no handle to close.
-    pub closed: core::result::Result<(), HResult>,
-    /// From the call to `SynchronizeInBackground` to the report.
-    pub elapsed: Duration,
-    /// Calls refused before they reached the callback (text over
-    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
-    pub refused: Vec<(Slot, Error)>,
-}
-
-impl SyncReport {
-    /// The status `Done` brought, if `Done` was called.
-    pub fn final_status(&self) -> Option<HResult> {
-        self.done_calls.first().map(|&(_, hr)| hr)
-    }
-
-    /// What went against the protocol, in words; empty for a clean run.
-    pub fn problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        if self.started.is_failure() {
-            problems.push(format!(
-                "SynchronizeInBackground failed with {}",
-                self.started
-            ));
-            return problems;
-        }
+    /// Closes the done event if it is the host's: when `Done` brought it back, or never came
+    /// with any handle. When `Done` brought back NULL the provider kept it: the host waits, with
+    /// the same grace as for `Done`, for the provider to close it.
+    fn close(&mut self, watch: &DoneWatch) {
         if self.done_event.is_null() {
-            problems.push("SynchronizeInBackground succeeded but wrote no done event".into());
-        } else if !self.signalled {
-            problems.push(format!(
-                "the done event was not signalled within {:?}",
-                self.elapsed
-            ));
+            return;
         }
-        match self.done_calls.as_slice() {
-            [] => problems.push("Done was never called".into()),
-            [_] => {}
-            calls => problems.push(format!("Done was called {} times, not once", calls.len())),
-        }
-        for (handle, _) in &self.done_calls {
-            if *handle != self.done_event {
-                problems.push(format!(
-                    "Done brought back handle {:?}, not the done event {:?}",
-                    handle.0, self.done_event.0
-                ));
+        let (kept_by_provider, callback_closed) = {
+            let seen = watch.seen();
+            let kept = !seen.calls.is_empty() && seen.calls.iter().all(|(h, _)| h.is_null());
+            (kept, seen.closed_by_callback.contains(&self.done_event))
+        };
+        if callback_closed {
+            self.closer = EventCloser::Callback;
+        } else if kept_by_provider {
+            if wait_until_closed(self.done_event, Instant::now() + GRACE) {
+                self.closer = EventCloser::Provider;
+            }
+        } else {
+            self.closed = Event::close_handle(self.done_event).map_err(|e| e.hresult());
+            if self.closed.is_ok() {
+                self.closer = EventCloser::Host;
             }
         }
-        for (slot, error) in &self.refused {
-            problems.push(format!("{slot} was refused: {error}"));
-        }
-        if let Err(hr) = self.closed {
-            problems.push(format!("closing the done event failed with {hr}"));
-        }
-        problems
     }
 
-    /// True when the run kept the protocol: started, signalled, one `Done` with the same handle,
-    /// and the handle closed.
-    pub fn is_clean(&self) -> bool {
-        self.problems().is_empty()
+    fn report(self, watch: &DoneWatch, watcher: &Spared, started_at: Instant) -> SyncReport {
+        // A provider may give back its references a moment after signalling: the same grace.
+        poll_until(Instant::now() + GRACE, || {
+            !matches!(watcher.others(), Ok(1..))
+        });
+        let over_released = watcher.others().err().unwrap_or(0);
+        let seen = watch.seen();
+        SyncReport {
+            started: self.started,
+            done_event: self.done_event,
+            signalled: self.signalled,
+            done_calls: seen.calls.clone(),
+            closed: self.closed,
+            closer: self.closer,
+            held: self.held,
+            elapsed: started_at.elapsed(),
+            refused: seen.refused.clone(),
+            over_released,
+        }
     }
 }
 
-impl fmt::Display for SyncReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SynchronizeInBackground: {}", self.started)?;
-        if let Some(status) = self.final_status() {
-            write!(f, "; Done: {status}")?;
+/// Polls until `handle` is closed or `deadline` has passed; true if it was closed.
+pub(crate) fn wait_until_closed(handle: Handle, deadline: Instant) -> bool {
+    poll_until(deadline, || !Event::is_open(handle))
+}
+
+/// Polls `done` every millisecond until it is true or `deadline` has passed; true if it was.
+pub(crate) fn poll_until(deadline: Instant, mut done: impl FnMut() -> bool) -> bool {
+    loop {
+        if done() {
+            return true;
         }
-        write!(f, "; {:?}", self.elapsed)?;
-        for problem in self.problems() {
-            write!(f, "\n  - {problem}")?;
+        if Instant::now() >= deadline {
+            return done();
         }
-        Ok(())
+        std::thread::sleep(Duration::from_millis(1));
     }
 }

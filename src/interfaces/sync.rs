@@ -177,8 +177,9 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
 /// | the provider returns `Err(e)` / panics | `e.hresult()` / `E_UNEXPECTED` |
 ///
 /// ```
+/// use mapisync::testing::Silent;
 /// use mapisync::{Event, HResult, Handle, MapiSync, ProgressCallback, Result, SyncFlags};
-/// use mapisync::{SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr};
+/// use mapisync::{SyncProvider, SyncRequest, SyncWorker};
 ///
 /// struct Store;
 /// impl SyncProvider for Store {
@@ -186,15 +187,9 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
 ///         SyncWorker::spawn(request, |_| Ok(HResult::S_OK))
 ///     }
 /// }
-/// struct Quiet;
-/// impl SyncProgress for Quiet {
-///     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-///     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-///     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// }
 ///
 /// let store = MapiSync::new(Store);
-/// let callback = ProgressCallback::new(Quiet);
+/// let callback = ProgressCallback::new(Silent);
 /// let done = store.synchronize_in_background(SyncFlags::DOWNLOAD_CONTENTS, None, &callback)?;
 /// Event::from_handle(done)?.wait();
 /// Event::close_handle(done)?; // the host closes the done event

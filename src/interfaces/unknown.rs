@@ -9,15 +9,10 @@ use crate::core::ptr::ComPtr;
 /// [`ComPtr`]'s.
 ///
 /// ```
-/// use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, Unknown};
-/// # struct Nop;
-/// # impl SyncProgress for Nop {
-/// #     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> { Ok(()) }
-/// #     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> { Ok(()) }
-/// #     fn done(&self, _: Handle, _: HResult) -> Result<()> { Ok(()) }
-/// # }
+/// use mapisync::testing::Silent;
+/// use mapisync::{ProgressCallback, Unknown};
 ///
-/// let callback = ProgressCallback::new(Nop);
+/// let callback = ProgressCallback::new(Silent);
 /// // SAFETY: `callback` is a live COM object that holds a reference for the call.
 /// let unknown = unsafe { Unknown::from_borrowed(callback.as_unknown()) };
 /// assert_eq!(unknown.as_raw(), callback.as_unknown());

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::ops::RangeInclusive;
 
+use super::diff::{diff, Edit, Run};
 use super::record::{Call, Record};
 use crate::core::hresult::HResult;
+use crate::interfaces::progress_callback::Slot;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Step {
@@ -71,49 +73,50 @@ impl Expect {
         self
     }
 
-    /// The expected calls, one line each, in the form `shape` gives actual calls.
-    fn lines(&self) -> Vec<String> {
-        self.steps
-            .iter()
-            .flat_map(|step| match step {
-                Step::Progress { indices, max } => indices
-                    .clone()
-                    .map(|i| format!("Progress {i}/{max}"))
-                    .collect::<Vec<_>>(),
-                Step::Error(hr) => vec![format!("Error {hr}")],
-                Step::Done(hr) => vec![format!("Done {hr}")],
-            })
-            .collect()
+    /// The expected calls, one by one, without allocating.
+    fn shapes(&self) -> impl Iterator<Item = Shape> + '_ {
+        self.steps.iter().flat_map(|step| {
+            let (progress, single) = match *step {
+                Step::Progress { ref indices, max } => (Some((indices.clone(), max)), None),
+                Step::Error(hr) => (None, Some(Shape::Error(hr))),
+                Step::Done(hr) => (None, Some(Shape::Done(hr))),
+            };
+            progress
+                .into_iter()
+                .flat_map(|(indices, max)| indices.map(move |index| Shape::Progress { index, max }))
+                .chain(single)
+        })
     }
 
-    /// True if `records` are exactly the expected calls.
+    /// True if `records` are exactly the expected calls. Compares values, formats nothing.
     pub fn matches(&self, records: &[Record]) -> bool {
-        let actual: Vec<String> = records.iter().map(|r| shape(&r.call)).collect();
-        actual == self.lines()
+        self.shapes().eq(records.iter().map(|r| Shape::of(&r.call)))
     }
 
     /// Panics unless `records` are exactly the expected calls; the message is a diff of the two
-    /// sequences and then the full call log.
+    /// sequences (long runs of matching calls collapsed to a count) and then the call log (in
+    /// full up to 100 calls; beyond that, the calls around each difference).
     #[track_caller]
     pub fn assert_matches(&self, records: &[Record]) {
         if self.matches(records) {
             return;
         }
-        let actual: Vec<String> = records.iter().map(|r| shape(&r.call)).collect();
+        panic!("{}", self.mismatch(records));
+    }
+
+    /// The failure message for `records`, which do not match.
+    #[cold]
+    fn mismatch(&self, records: &[Record]) -> String {
+        let expected: Vec<Shape> = self.shapes().collect();
+        let actual: Vec<Shape> = records.iter().map(|r| Shape::of(&r.call)).collect();
+        let runs = diff(&expected, &actual);
         let mut message = format!(
             "the calls do not match the expectation\n  expected: {self}\n\
              diff (- expected, + actual):\n"
         );
-        for line in diff(&self.lines(), &actual) {
-            message.push_str("  ");
-            message.push_str(&line);
-            message.push('\n');
-        }
-        message.push_str(&format!("call log ({} calls):\n", records.len()));
-        for record in records {
-            message.push_str(&format!("  {record}\n"));
-        }
-        panic!("{message}");
+        render_diff(&mut message, &runs, &expected, &actual);
+        render_log(&mut message, &runs, records);
+        message
     }
 }
 
@@ -142,43 +145,158 @@ impl fmt::Display for Expect {
 }
 
 /// A call without its text or handle, as `Expect` compares it.
-fn shape(call: &Call) -> String {
-    match call {
-        Call::Progress { index, max, .. } => format!("Progress {index}/{max}"),
-        Call::Error { hr, .. } => format!("Error {hr}"),
-        Call::Done { hr, .. } => format!("Done {hr}"),
-        Call::Refused { slot, error } => format!("{slot} refused ({})", error.hresult()),
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Progress { index: u32, max: u32 },
+    Error(HResult),
+    Done(HResult),
+    Refused(Slot, HResult),
+}
+
+impl Shape {
+    fn of(call: &Call) -> Shape {
+        match *call {
+            Call::Progress { index, max, .. } => Shape::Progress { index, max },
+            Call::Error { hr, .. } => Shape::Error(hr),
+            Call::Done { hr, .. } => Shape::Done(hr),
+            Call::Refused { slot, ref error } => Shape::Refused(slot, error.hresult()),
+        }
     }
 }
 
-/// A line diff by longest common subsequence: `  ` both, `- ` only expected, `+ ` only actual.
-fn diff(expected: &[String], actual: &[String]) -> Vec<String> {
-    let (n, m) = (expected.len(), actual.len());
-    // lcs[i][j]: the longest common subsequence of expected[i..] and actual[j..].
-    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if expected[i] == actual[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Shape::Progress { index, max } => write!(f, "Progress {index}/{max}"),
+            Shape::Error(hr) => write!(f, "Error {hr}"),
+            Shape::Done(hr) => write!(f, "Done {hr}"),
+            Shape::Refused(slot, hr) => write!(f, "{slot} refused ({hr})"),
         }
     }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < n || j < m {
-        if i < n && j < m && expected[i] == actual[j] {
-            out.push(format!("  {}", expected[i]));
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            out.push(format!("- {}", expected[i]));
-            i += 1;
-        } else {
-            out.push(format!("+ {}", actual[j]));
-            j += 1;
+}
+
+/// Matching calls shown on each side of a difference; longer matching runs are collapsed.
+const CONTEXT: usize = 3;
+/// A call log up to this long is printed in full.
+const FULL_LOG: usize = 100;
+/// The most lines a diff prints; the rest is counted.
+const MAX_DIFF_LINES: usize = 200;
+
+/// The diff, one line per call (`  ` both, `- ` only expected, `+ ` only actual), with matching
+/// runs longer than twice the context collapsed to `... N matching calls ...`, and at most
+/// [`MAX_DIFF_LINES`] lines.
+fn render_diff(out: &mut String, runs: &[Run], expected: &[Shape], actual: &[Shape]) {
+    use std::fmt::Write;
+    let mut lines = Lines {
+        out,
+        written: 0,
+        left: 0,
+    };
+    for (i, run) in runs.iter().enumerate() {
+        match run.edit {
+            Edit::Equal => {
+                let same = &expected[run.old_at..run.old_at + run.len];
+                let head = if i == 0 { 0 } else { CONTEXT };
+                let tail = if i + 1 == runs.len() { 0 } else { CONTEXT };
+                if same.len() > head + tail + 1 {
+                    same[..head].iter().for_each(|l| lines.put(' ', l));
+                    let hidden = grouped(same.len() - head - tail);
+                    lines.note(format_args!("... {hidden} matching calls ..."));
+                    same[same.len() - tail..]
+                        .iter()
+                        .for_each(|l| lines.put(' ', l));
+                } else {
+                    same.iter().for_each(|l| lines.put(' ', l));
+                }
+            }
+            Edit::Delete => expected[run.old_at..run.old_at + run.len]
+                .iter()
+                .for_each(|l| lines.put('-', l)),
+            Edit::Insert => actual[run.new_at..run.new_at + run.len]
+                .iter()
+                .for_each(|l| lines.put('+', l)),
         }
+    }
+    if lines.left > 0 {
+        let _ = writeln!(
+            lines.out,
+            "  ... {} more lines of diff ...",
+            grouped(lines.left)
+        );
+    }
+}
+
+/// The diff's lines, up to [`MAX_DIFF_LINES`]; those past it are only counted.
+struct Lines<'a> {
+    out: &'a mut String,
+    written: usize,
+    left: usize,
+}
+
+impl Lines<'_> {
+    fn put(&mut self, mark: char, shape: &Shape) {
+        self.note(format_args!("{mark} {shape}"));
+    }
+
+    fn note(&mut self, line: fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        if self.written < MAX_DIFF_LINES {
+            let _ = writeln!(self.out, "  {line}");
+            self.written += 1;
+        } else {
+            self.left += 1;
+        }
+    }
+}
+
+/// The call log: whole up to [`FULL_LOG`] calls, else the calls within the context of a
+/// difference (at most [`MAX_DIFF_LINES`] of them), with the gaps counted.
+fn render_log(out: &mut String, runs: &[Run], records: &[Record]) {
+    use std::fmt::Write;
+    let _ = writeln!(out, "call log ({} calls):", records.len());
+    let mut shown: Vec<std::ops::Range<usize>> = Vec::new();
+    if records.len() <= FULL_LOG {
+        shown.push(0..records.len());
+    } else {
+        for run in runs.iter().filter(|r| r.edit != Edit::Equal) {
+            let len = if run.edit == Edit::Insert { run.len } else { 0 };
+            let from = run.new_at.saturating_sub(CONTEXT);
+            let to = (run.new_at + len + CONTEXT).min(records.len());
+            match shown.last_mut() {
+                Some(last) if last.end >= from => last.end = last.end.max(to),
+                _ => shown.push(from..to),
+            }
+        }
+    }
+    let (mut at, mut written) = (0, 0);
+    for range in shown {
+        if written >= MAX_DIFF_LINES {
+            break;
+        }
+        let range = range.start..range.end.min(range.start + MAX_DIFF_LINES - written);
+        if range.start > at {
+            let _ = writeln!(out, "  ... {} calls ...", grouped(range.start - at));
+        }
+        for record in &records[range.clone()] {
+            let _ = writeln!(out, "  {record}");
+        }
+        written += range.len();
+        at = range.end;
+    }
+    if at < records.len() {
+        let _ = writeln!(out, "  ... {} calls ...", grouped(records.len() - at));
+    }
+}
+
+/// `99990` as `99 990`: digits in groups of three.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
     }
     out
 }
@@ -187,16 +305,12 @@ fn diff(expected: &[String], actual: &[String]) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn lines(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
     #[test]
-    fn diff_marks_missing_and_extra_lines() {
-        let d = diff(&lines(&["a", "b", "c"]), &lines(&["a", "c", "d"]));
-        assert_eq!(d, lines(&["  a", "- b", "  c", "+ d"]));
-        assert_eq!(diff(&lines(&["x"]), &lines(&["y"])), lines(&["- x", "+ y"]));
-        assert_eq!(diff(&[], &lines(&["x"])), lines(&["+ x"]));
-        assert_eq!(diff(&lines(&["x"]), &[]), lines(&["- x"]));
+    fn numbers_are_grouped_by_three() {
+        assert_eq!(grouped(7), "7");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1 000");
+        assert_eq!(grouped(99_990), "99 990");
+        assert_eq!(grouped(1_234_567), "1 234 567");
     }
 }

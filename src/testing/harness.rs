@@ -1,16 +1,19 @@
 //! `SyncTest`: one call to run a store provider under a simulated Outlook and check everything.
 
-use std::time::Duration;
+use std::fmt;
+use std::time::{Duration, Instant};
 
-use super::checker::{Checker, Finding, Severity, Verdict};
+use super::checker::Checker;
 use super::expect::Expect;
-use super::record::Record;
+use super::record::{Call, Record};
 use super::recorder::RecordingCallback;
 use super::script::Script;
+use super::verdict::{Finding, Verdict};
 use crate::core::handle::Handle;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
-use crate::host::simulated::{SimulatedHost, SyncReport};
+use crate::host::report::{HostProblem, SyncReport};
+use crate::host::simulated::{poll_until, SimulatedHost, GRACE};
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
@@ -107,6 +110,41 @@ impl SyncTest {
         self.run_with(store, |recorder| recorder)
     }
 
+    /// Like [`run`](Self::run), recording into the caller's `recorder` instead of a new one: its
+    /// script decides the answers (the one given to [`script`](Self::script) is not used), and the
+    /// verdict checks everything it has recorded, so give each run a fresh recorder.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
+    /// use mapisync::testing::{RecordingCallback, Script, SyncTest};
+    ///
+    /// struct Store;
+    /// impl SyncProvider for Store {
+    ///     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+    ///         SyncWorker::spawn(request, |sync| {
+    ///             sync.progress(None, 1, 2)?;
+    ///             sync.progress(None, 2, 2)?;
+    ///             Ok(HResult::S_OK)
+    ///         })
+    ///     }
+    /// }
+    ///
+    /// let recorder = RecordingCallback::new(Script::new().cancel_progress_from(2));
+    /// let run = SyncTest::new().run_recorded(&MapiSync::new(Store), &recorder);
+    /// run.assert_protocol();
+    /// run.assert_released();
+    /// assert_eq!(recorder.len(), 3); // Progress, Progress (cancelled), Done
+    /// assert_eq!(run.report().final_status(), Some(HResult::MAPI_E_USER_CANCEL));
+    /// ```
+    pub fn run_recorded(&self, store: &MapiSync, recorder: &RecordingCallback) -> SyncRun {
+        let report = self.host.run(store, self.flags, recorder.callback());
+        SyncRun {
+            report,
+            recorder: recorder.clone(),
+            strict: self.strict,
+        }
+    }
+
     /// Like [`run`](Self::run), with a callback of the caller's in front of the recorder:
     /// `front` receives the recording callback and returns what the provider is handed (a UI
     /// that forwards every call to it, say). What `front` does not forward is not recorded.
@@ -150,7 +188,10 @@ impl SyncRun {
     }
 
     /// The protocol check: the recorder's findings, knowing the done event the provider handed
-    /// out, plus what only the host saw (an event never signalled, a handle already closed).
+    /// out, plus what only the host saw (an event never signalled or not open, a callback that
+    /// closed the event). What the recorder saw too (every call reaches it through the host
+    /// unchanged) is judged once, by the checker; what the provider left behind is for
+    /// [`assert_released`](Self::assert_released).
     pub fn verdict(&self) -> Verdict {
         let mut checker = Checker::new();
         if self.strict {
@@ -162,27 +203,28 @@ impl SyncRun {
             checker.done_event(self.report.done_event)
         };
         let mut verdict = self.recorder.check_with(&checker);
-        if self.report.started.is_success() {
-            if self.report.done_event.is_null() {
-                verdict.push(host_finding(
-                    "SynchronizeInBackground succeeded but wrote a null done event",
-                    "a done event's handle through phSyncDoneEvent",
-                ));
-            }
-            for (slot, error) in &self.report.refused {
-                verdict.push(host_finding(
-                    format!("{slot} was refused with {}: {error}", error.hresult()),
-                    "text within MAX_TEXT_LEN UTF-16 code units",
-                ));
-            }
-            if !self.report.signalled && !self.report.done_event.is_null() {
-                verdict.push(host_finding(
-                    format!(
-                        "the done event was not signalled ({:?} waited)",
-                        self.report.elapsed
-                    ),
-                    "the event signalled when the synchronization thread completes",
-                ));
+        // Refusals the recorder did not see: a front of the caller's refused them itself.
+        let recorded = verdict
+            .log()
+            .iter()
+            .filter(|r| matches!(r.call, Call::Refused { .. }))
+            .count();
+        let mut refusals = 0;
+        for problem in self.report.host_problems() {
+            let host_only = match problem {
+                HostProblem::Refused { .. } => {
+                    refusals += 1;
+                    refusals > recorded
+                }
+                HostProblem::StartFailed(_)
+                | HostProblem::DoneNeverCalled
+                | HostProblem::DoneCalledTimes(_)
+                | HostProblem::WrongHandle { .. }
+                | HostProblem::NullHandleToDone => false,
+                ref p => !p.is_leak(),
+            };
+            if host_only {
+                verdict.push(Finding::host(&problem, None));
             }
         }
         verdict
@@ -205,24 +247,38 @@ impl SyncRun {
         self.recorder.outstanding_references()
     }
 
-    /// What the provider failed to let go of, in words: references on the callback, and done
-    /// events left open or closed by the wrong side. Empty when everything was released.
+    /// What the provider failed to let go of, or let go of once too often: references on the
+    /// callback, done events left open or closed by the wrong side, extra Releases. Empty when
+    /// everything was released.
+    ///
+    /// A provider may let go just after it signals the done event (a C++ smart pointer going out
+    /// of scope after `SetEvent`): references still held, and events passed to `Done` still open,
+    /// are given the same grace as `Done` (one second, polled) before they count.
+    pub fn left_behind(&self) -> Vec<Leak> {
+        let deadline = Instant::now() + GRACE;
+        poll_until(deadline, || !self.leaks_now().iter().any(Leak::may_resolve));
+        self.leaks_now()
+    }
+
+    /// [`left_behind`](Self::left_behind), in words.
     pub fn leaks(&self) -> Vec<String> {
+        self.left_behind().iter().map(ToString::to_string).collect()
+    }
+
+    /// What is left at this instant.
+    fn leaks_now(&self) -> Vec<Leak> {
         let mut leaks = Vec::new();
         let references = self.outstanding_references();
         if references > 0 {
-            leaks.push(format!(
-                "the provider still holds {references} reference(s) on the callback \
-                 (an AddRef or a clone without its Release)"
-            ));
+            leaks.push(Leak::References(references));
         }
-        if let Err(hr) = self.report.closed {
-            if !self.report.done_event.is_null() {
-                leaks.push(format!(
-                    "the host could not close the done event {:#x} ({hr}): the provider closed a \
-                     handle it had handed over",
-                    self.report.done_event.0 as usize
-                ));
+        let over = self.report.over_released + self.recorder.over_released();
+        if over > 0 {
+            leaks.push(Leak::Host(HostProblem::OverReleased(over)));
+        }
+        for problem in self.report.host_problems() {
+            if problem.is_leak() && !matches!(problem, HostProblem::OverReleased(_)) {
+                leaks.push(Leak::Host(problem));
             }
         }
         let mut seen: Vec<Handle> = self
@@ -233,19 +289,17 @@ impl SyncRun {
             .filter(|h| !h.is_null())
             .collect();
         seen.dedup();
-        for handle in seen {
-            if Event::is_open(handle) {
-                leaks.push(format!(
-                    "event {:#x}, passed to Done, is still open: nobody owns it any more",
-                    handle.0 as usize
-                ));
-            }
-        }
+        leaks.extend(
+            seen.into_iter()
+                .filter(|&h| Event::is_open(h))
+                .map(Leak::EventLeftOpen),
+        );
         leaks
     }
 
     /// Panics, saying what is left, unless the provider released every reference it took on the
-    /// callback and every done event it handed out was closed.
+    /// callback (and no more), and every done event it handed out was closed, within the grace
+    /// [`left_behind`](Self::left_behind) describes.
     #[track_caller]
     pub fn assert_released(&self) {
         let leaks = self.leaks();
@@ -258,11 +312,40 @@ impl SyncRun {
     }
 }
 
-fn host_finding(what: impl Into<String>, expected: &str) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        seq: None,
-        what: what.into(),
-        expected: expected.to_owned(),
+/// Something a provider left behind, or let go of once too often; `Display` says it in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Leak {
+    /// References on the callback the provider still holds.
+    References(u32),
+    /// An event passed to `Done` that is still open: nobody owns it any more.
+    EventLeftOpen(Handle),
+    /// What the host found: a done event closed by the provider after handing it over, one the
+    /// provider kept (`Done(NULL)`) and never closed, or a Release too many.
+    Host(HostProblem),
+}
+
+impl Leak {
+    /// True for what a provider may still be letting go of, just after signalling.
+    fn may_resolve(&self) -> bool {
+        matches!(self, Leak::References(_) | Leak::EventLeftOpen(_))
+    }
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Leak::References(n) => write!(
+                f,
+                "the provider still holds {n} reference(s) on the callback (an AddRef or a clone \
+                 without its Release)"
+            ),
+            Leak::EventLeftOpen(h) => write!(
+                f,
+                "event {:#x}, passed to Done, is still open: nobody owns it any more",
+                h.0 as usize
+            ),
+            Leak::Host(problem) => problem.fmt(f),
+        }
     }
 }

@@ -7,21 +7,27 @@
 //! - [`Checker`]: the protocol rules, with [`Finding`]s that say what happened, where, and what
 //!   was expected; [`Verdict::assert_passed`] turns them into a test failure.
 //! - [`Expect`]: "progress 1..=10 of 10, then done S_OK", with a diff on failure.
+//! - [`Silent`]: a callback that answers `S_OK` to everything and records nothing.
 //! - [`SyncTest`]: all of it around a [`SimulatedHost`](crate::SimulatedHost) in one call, and
 //!   [`SyncRun::assert_released`] for the references and handles left behind.
 //!
 //! The guide in `docs/testing-store-providers.md` walks through a first test.
 
 mod checker;
+mod diff;
 mod expect;
 mod harness;
 mod record;
 mod recorder;
 mod script;
+mod silent;
+mod verdict;
 
-pub use checker::{Checker, Finding, Severity, Verdict};
+pub use checker::Checker;
 pub use expect::Expect;
-pub use harness::{SyncRun, SyncTest};
+pub use harness::{Leak, SyncRun, SyncTest};
 pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;
 pub use script::Script;
+pub use silent::Silent;
+pub use verdict::{Finding, Severity, Verdict};

@@ -1,29 +1,33 @@
 //! `RecordingCallback`: an Outlook-side callback that records every call and answers by script.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
 use parking_lot::Mutex;
 
-use super::checker::{Checker, Verdict};
+use super::checker::Checker;
 use super::record::{Call, Record, Text};
 use super::script::Script;
+use super::verdict::Verdict;
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
+use crate::host::watcher::Spared;
 use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 use widestring::U16CStr;
 
 /// The log and what decides the answers, shared by the COM object and the test's handle.
 #[derive(Debug)]
 struct Shared {
-    script: Script,
     limit: Option<usize>,
     log: Mutex<Log>,
 }
 
 #[derive(Debug, Default)]
 struct Log {
+    /// What decides the answers; replaceable while calls arrive.
+    script: Script,
     records: Vec<Record>,
     /// Calls per slot so far (Progress, Error, Done), refused calls not counted.
     counts: [u64; 3],
@@ -59,12 +63,27 @@ struct Log {
 #[derive(Debug, Clone)]
 pub struct RecordingCallback {
     shared: Arc<Shared>,
-    callback: ProgressCallback,
+    /// The kit's own reference on the recording object, and a spare: a provider that releases the
+    /// callback once too often frees nothing, and is reported.
+    keeper: Arc<Spared>,
 }
 
 impl Default for RecordingCallback {
     fn default() -> Self {
         RecordingCallback::new(Script::new())
+    }
+}
+
+impl Log {
+    /// The name recorded for `thread` by its latest record, if any. Out of line: only a call made
+    /// while its thread is exiting needs it.
+    #[cold]
+    fn name_of(&self, thread: ThreadId) -> Option<Arc<str>> {
+        self.records
+            .iter()
+            .rev()
+            .find(|r| r.thread == thread)
+            .and_then(|r| r.thread_name.clone())
     }
 }
 
@@ -82,19 +101,55 @@ impl RecordingCallback {
 
     fn build(script: Script, limit: Option<usize>) -> RecordingCallback {
         let shared = Arc::new(Shared {
-            script,
             limit,
-            log: Mutex::new(Log::default()),
+            log: Mutex::new(Log {
+                script,
+                ..Log::default()
+            }),
         });
         let callback = ProgressCallback::new(Recorder {
             shared: Arc::clone(&shared),
         });
-        RecordingCallback { shared, callback }
+        RecordingCallback {
+            shared,
+            keeper: Arc::new(Spared::new(callback)),
+        }
     }
 
     /// A new reference (AddRef) to the recording COM object, to hand to the provider.
     pub fn callback(&self) -> ProgressCallback {
-        self.callback.clone()
+        self.keeper.callback().clone()
+    }
+
+    /// Replaces the script: calls from now on are answered as `script` says. The per-slot call
+    /// counts go on (a rule for calls `3..` still means the third call since the recorder was
+    /// made), so rules can be added while a provider runs.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Slot};
+    /// use mapisync::testing::{RecordingCallback, Script};
+    ///
+    /// let recorder = RecordingCallback::new(Script::new());
+    /// let callback = recorder.callback();
+    /// callback.progress(None, 1, 3).unwrap();
+    /// recorder.set_script(Script::new().answer(Slot::Progress, 2..=2, HResult::MAPI_E_BUSY));
+    /// assert_eq!(callback.progress(None, 2, 3).unwrap_err().hresult(), HResult::MAPI_E_BUSY);
+    /// callback.progress(None, 3, 3).unwrap();
+    /// assert_eq!(recorder.len(), 3);
+    /// assert_eq!(recorder.records()[1].answer, HResult::MAPI_E_BUSY);
+    /// ```
+    pub fn set_script(&self, script: Script) {
+        self.shared.log.lock().script = script;
+    }
+
+    /// How many records the log holds.
+    pub fn len(&self) -> usize {
+        self.shared.log.lock().records.len()
+    }
+
+    /// True when no call has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Every recorded call so far, in order.
@@ -121,19 +176,15 @@ impl RecordingCallback {
     /// References on the recording object held by anyone but this `RecordingCallback` (and its
     /// clones): after a provider is finished, anything above zero is a leak.
     pub fn outstanding_references(&self) -> u32 {
-        // Our own references: one per RecordingCallback value sharing this log. The strong count
-        // of `shared` is those values plus the object's own `Recorder`.
-        let ours = Arc::strong_count(&self.shared) as u32 - 1;
-        let p = self.callback.as_unknown();
-        // SAFETY: `self.callback` holds a reference, so the object is alive; the reference taken
-        // by AddRef is given straight back. A Rust-made object's AddRef returns the exact count.
-        let count = unsafe {
-            let vtbl = &*(*p).lpVtbl;
-            let count = (vtbl.AddRef)(p) - 1;
-            (vtbl.Release)(p);
-            count
-        };
-        count.saturating_sub(ours)
+        self.keeper.others().unwrap_or(0)
+    }
+
+    /// How many more times the recording object was released than it was taken: 0, or 1 for a
+    /// provider that released it once too often. The kit holds a spare reference, so one extra
+    /// Release frees nothing and is counted here; a second one would free the object under the
+    /// kit, as it would under any host.
+    pub fn over_released(&self) -> u32 {
+        self.keeper.others().err().unwrap_or(0)
     }
 
     /// The protocol check of the log so far (lenient: only errors fail).
@@ -149,11 +200,24 @@ impl RecordingCallback {
 }
 
 thread_local! {
-    /// The calling thread's id and name, made once per thread rather than once per call.
-    static THREAD: (ThreadId, Option<Arc<str>>) = {
-        let current = thread::current();
-        (current.id(), current.name().map(Arc::from))
-    };
+    /// The calling thread's id, cached on its first call. A `Copy` value with no destructor, so it
+    /// is still readable while the thread's other thread-locals are torn down (a `Done` made by a
+    /// provider's thread-local guard as its thread exits).
+    static THREAD_ID: Cell<Option<ThreadId>> = const { Cell::new(None) };
+    /// The calling thread's name, made once per thread rather than once per call. It has a
+    /// destructor, so it may be gone when a thread-local guard calls in during thread exit.
+    static THREAD_NAME: Option<Arc<str>> = thread::current().name().map(Arc::from);
+}
+
+/// The calling thread's id.
+fn thread_id() -> ThreadId {
+    THREAD_ID.with(|cached| {
+        cached.get().unwrap_or_else(|| {
+            let id = thread::current().id();
+            cached.set(Some(id));
+            id
+        })
+    })
 }
 
 /// The COM object's value.
@@ -164,14 +228,18 @@ struct Recorder {
 impl Recorder {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     fn record(&self, call: Call) -> HResult {
-        let (thread, thread_name) = THREAD.with(Clone::clone);
+        let thread = thread_id();
+        let name = THREAD_NAME.try_with(Clone::clone);
         let mut log = self.shared.log.lock();
+        // During thread exit the name's thread-local may be gone: the thread's earlier records
+        // still carry it.
+        let thread_name = name.unwrap_or_else(|_| log.name_of(thread));
         let answer = match &call {
             Call::Refused { error, .. } => error.hresult(),
             _ => {
                 let slot = call.slot().index();
                 log.counts[slot] += 1;
-                self.shared.script.answer_for(call.slot(), log.counts[slot])
+                log.script.answer_for(call.slot(), log.counts[slot])
             }
         };
         let seq = log.next_seq;

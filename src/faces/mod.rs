@@ -1,0 +1,5 @@
+//! The crate seen from elsewhere: thin skins over the layers below, never a second
+//! implementation.
+
+#[cfg(feature = "capi")]
+mod capi;

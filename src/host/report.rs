@@ -1,0 +1,314 @@
+//! What one `SimulatedHost` run saw: the [`SyncReport`], and the typed [`HostProblem`]s it finds.
+//!
+//! The wording of every protocol rule lives here, once: the host's report prints it, and the
+//! test kit's checker and harness reuse it for the same rule.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::core::error::Error;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::interfaces::progress_callback::Slot;
+
+/// Who closed the done event's handle in a [`SimulatedHost`](crate::SimulatedHost) run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventCloser {
+    /// No handle was written, or it is still open.
+    Nobody,
+    /// The host, after `Done` brought the handle back (or after the wait, if it never did).
+    Host,
+    /// The callback the host runs, inside `Done`: under a host the host owns the event, so this
+    /// is reported as a warning about the callback, never as the provider's fault.
+    Callback,
+    /// The provider: `Done` brought back NULL, so the handle stayed the provider's to close.
+    Provider,
+}
+
+/// One thing a run did against the protocol of `SynchronizeInBackground` and
+/// `IMAPISyncProgressCallback`. `Display` gives its one wording; [`expected`](Self::expected)
+/// says what the protocol asks for instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HostProblem {
+    /// `SynchronizeInBackground` returned a failure.
+    StartFailed(HResult),
+    /// `SynchronizeInBackground` succeeded without writing a handle through `phSyncDoneEvent`.
+    NoDoneEvent,
+    /// The handle written through `phSyncDoneEvent` was not an open event when the host took it
+    /// (never one, or closed already).
+    DoneEventNotOpen(Handle),
+    /// The done event was not signalled within the host's timeout.
+    NotSignalled(Duration),
+    /// `Done` was never called.
+    DoneNeverCalled,
+    /// `Done` was called this many times (more than once).
+    DoneCalledTimes(usize),
+    /// `Done` brought back another handle than the done event.
+    WrongHandle {
+        /// What `Done` brought back.
+        got: Handle,
+        /// The handle written through `phSyncDoneEvent`.
+        expected: Handle,
+    },
+    /// `Done` brought back NULL, which the reference allows: the provider keeps the done event
+    /// and must close it itself. A warning.
+    NullHandleToDone,
+    /// `Done` brought back NULL and the provider never closed the done event it kept.
+    KeptEventNotClosed(Handle),
+    /// A call refused before it reached the callback (text over
+    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)).
+    Refused {
+        /// The slot called.
+        slot: Slot,
+        /// Why it was refused; the provider got `error.hresult()`.
+        error: Error,
+    },
+    /// The host could not close the done event: the provider closed a handle it had handed over.
+    CloseFailed(HResult),
+    /// The provider released the callback this many times more than it took it.
+    OverReleased(u32),
+    /// The callback closed the done event inside `Done`, though under a host the host owns it.
+    /// A warning about the callback, not the provider.
+    CallbackClosedEvent,
+}
+
+impl HostProblem {
+    /// True for what only fails a strict check (the run still kept the protocol).
+    pub fn is_warning(&self) -> bool {
+        matches!(
+            self,
+            HostProblem::NullHandleToDone | HostProblem::CallbackClosedEvent
+        )
+    }
+
+    /// True for what the provider left behind (a handle) rather than a call it made wrongly.
+    pub fn is_leak(&self) -> bool {
+        matches!(
+            self,
+            HostProblem::CloseFailed(_)
+                | HostProblem::KeptEventNotClosed(_)
+                | HostProblem::OverReleased(_)
+        )
+    }
+
+    /// What the protocol expects instead, in words.
+    pub fn expected(&self) -> &'static str {
+        match self {
+            HostProblem::StartFailed(_) => "S_OK, with the done event written",
+            HostProblem::NoDoneEvent => "a done event's handle through phSyncDoneEvent",
+            HostProblem::DoneEventNotOpen(_) => "an open event, left open until Done hands it back",
+            HostProblem::NotSignalled(_) => {
+                "the event signalled when the synchronization thread completes"
+            }
+            HostProblem::DoneNeverCalled | HostProblem::DoneCalledTimes(_) => {
+                "exactly one Done, as the last call"
+            }
+            HostProblem::WrongHandle { .. } => {
+                "Done passes back the handle written through phSyncDoneEvent"
+            }
+            HostProblem::NullHandleToDone => {
+                "the done event's handle passed to Done, so that the host can close it"
+            }
+            HostProblem::KeptEventNotClosed(_) => {
+                "a provider that passes NULL to Done closes the done event itself"
+            }
+            HostProblem::Refused { .. } => "text within MAX_TEXT_LEN UTF-16 code units",
+            HostProblem::CloseFailed(_) => {
+                "the done event left open for the host once Done has handed it over"
+            }
+            HostProblem::CallbackClosedEvent => {
+                "a callback under a host leaves the done event to the host"
+            }
+            HostProblem::OverReleased(_) => "one Release for each reference taken, and no more",
+        }
+    }
+}
+
+impl fmt::Display for HostProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostProblem::StartFailed(hr) => write!(f, "SynchronizeInBackground failed with {hr}"),
+            HostProblem::NoDoneEvent => {
+                f.write_str("SynchronizeInBackground succeeded but wrote no done event")
+            }
+            HostProblem::DoneEventNotOpen(h) => write!(
+                f,
+                "the done event {:#x} was not an open event handle when the host took it",
+                h.0 as usize
+            ),
+            HostProblem::NotSignalled(waited) => {
+                write!(f, "the done event was not signalled within {waited:?}")
+            }
+            HostProblem::DoneNeverCalled => f.write_str("Done was never called"),
+            HostProblem::DoneCalledTimes(n) => write!(f, "Done was called {n} times, not once"),
+            HostProblem::WrongHandle { got, expected } => write!(
+                f,
+                "Done brought back handle {:#x}, not the done event {:#x}",
+                got.0 as usize, expected.0 as usize
+            ),
+            HostProblem::NullHandleToDone => f.write_str(
+                "Done brought back a NULL handle: the provider keeps the done event and must \
+                 close it itself",
+            ),
+            HostProblem::KeptEventNotClosed(h) => write!(
+                f,
+                "Done brought back NULL, and the provider never closed the done event {:#x} it \
+                 kept",
+                h.0 as usize
+            ),
+            HostProblem::Refused { slot, error } => {
+                write!(f, "{slot} was refused with {}: {error}", error.hresult())
+            }
+            HostProblem::CloseFailed(hr) => write!(
+                f,
+                "closing the done event failed with {hr}: the provider closed a handle it had \
+                 handed over"
+            ),
+            HostProblem::OverReleased(n) => write!(
+                f,
+                "the provider released the callback {n} time(s) more than it took it (a Release \
+                 without its AddRef)"
+            ),
+            HostProblem::CallbackClosedEvent => f.write_str(
+                "the callback closed the done event inside Done; under a host the host closes it",
+            ),
+        }
+    }
+}
+
+/// What happened in one [`SimulatedHost`](crate::SimulatedHost) run. `Display` prints a
+/// readable summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// What `SynchronizeInBackground` returned.
+    pub started: HResult,
+    /// The handle the store wrote through `phSyncDoneEvent` (null if it failed).
+    pub done_event: Handle,
+    /// Whether the done event was signalled within the timeout.
+    pub signalled: bool,
+    /// Every `Done` call, in order: the handle and the final status it brought.
+    pub done_calls: Vec<(Handle, HResult)>,
+    /// Closing the done event's handle: `Err(E_HANDLE)` if the host found it closed already by
+    /// the provider; `Ok` when it closed it, or had nothing to close (see [`closer`](Self::closer)).
+    pub closed: core::result::Result<(), HResult>,
+    /// Who closed the done event's handle.
+    pub closer: EventCloser,
+    /// Whether the host could take its own reference to the done event (it was an open event when
+    /// `SynchronizeInBackground` returned, or when `Done` brought it back).
+    pub held: bool,
+    /// From the call to `SynchronizeInBackground` to the report.
+    pub elapsed: Duration,
+    /// Calls refused before they reached the callback (text over
+    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
+    pub refused: Vec<(Slot, Error)>,
+    /// How many more times the provider released the callback than it took it (0 or 1: the host
+    /// holds a spare reference, so one extra Release frees nothing).
+    pub over_released: u32,
+}
+
+impl SyncReport {
+    /// The status `Done` brought, if `Done` was called.
+    pub fn final_status(&self) -> Option<HResult> {
+        self.done_calls.first().map(|&(_, hr)| hr)
+    }
+
+    /// Everything the run did against the protocol, warnings included, in a fixed order: the
+    /// start, the event, `Done`, refused calls, the close.
+    pub fn host_problems(&self) -> Vec<HostProblem> {
+        let mut problems = Vec::new();
+        if self.started.is_failure() {
+            problems.push(HostProblem::StartFailed(self.started));
+            return problems;
+        }
+        if self.done_event.is_null() {
+            problems.push(HostProblem::NoDoneEvent);
+        } else if !self.held {
+            // A provider that kept its event (Done(NULL)) may close it as soon as it signalled,
+            // even before the host could look.
+            if !self.kept_by_provider() {
+                problems.push(HostProblem::DoneEventNotOpen(self.done_event));
+            }
+        } else if !self.signalled {
+            problems.push(HostProblem::NotSignalled(self.elapsed));
+        }
+        match self.done_calls.len() {
+            0 => problems.push(HostProblem::DoneNeverCalled),
+            1 => {}
+            n => problems.push(HostProblem::DoneCalledTimes(n)),
+        }
+        for &(got, _) in &self.done_calls {
+            if got == self.done_event {
+                continue;
+            }
+            problems.push(if got.is_null() {
+                HostProblem::NullHandleToDone
+            } else {
+                HostProblem::WrongHandle {
+                    got,
+                    expected: self.done_event,
+                }
+            });
+        }
+        for (slot, error) in &self.refused {
+            problems.push(HostProblem::Refused {
+                slot: *slot,
+                error: error.clone(),
+            });
+        }
+        if let Err(hr) = self.closed {
+            problems.push(HostProblem::CloseFailed(hr));
+        }
+        if self.over_released > 0 {
+            problems.push(HostProblem::OverReleased(self.over_released));
+        }
+        if self.closer == EventCloser::Callback {
+            problems.push(HostProblem::CallbackClosedEvent);
+        }
+        if self.kept_by_provider() && self.closer == EventCloser::Nobody {
+            problems.push(HostProblem::KeptEventNotClosed(self.done_event));
+        }
+        problems
+    }
+
+    /// True when `Done` brought back NULL only: the done event stayed the provider's to close.
+    pub(crate) fn kept_by_provider(&self) -> bool {
+        !self.done_event.is_null()
+            && !self.done_calls.is_empty()
+            && self.done_calls.iter().all(|(h, _)| h.is_null())
+    }
+
+    /// What went against the protocol, in words (warnings left out); empty for a clean run.
+    pub fn problems(&self) -> Vec<String> {
+        self.host_problems()
+            .iter()
+            .filter(|p| !p.is_warning())
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    /// True when the run kept the protocol: started, signalled, one `Done` with the same handle
+    /// (or NULL, with the provider closing the event), and the handle closed. Warnings allowed.
+    pub fn is_clean(&self) -> bool {
+        self.host_problems().iter().all(HostProblem::is_warning)
+    }
+}
+
+impl fmt::Display for SyncReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SynchronizeInBackground: {}", self.started)?;
+        if let Some(status) = self.final_status() {
+            write!(f, "; Done: {status}")?;
+        }
+        write!(f, "; {:?}", self.elapsed)?;
+        for problem in self.host_problems() {
+            let severity = if problem.is_warning() {
+                "warning: "
+            } else {
+                ""
+            };
+            write!(f, "\n  - {severity}{problem}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,254 @@
+//! The callback a `SimulatedHost` hands the provider: a raw-forwarding COM object in front of the
+//! host's own callback, which notes `Done` (and calls refused for their text) on the way.
+//!
+//! Every argument goes on unchanged, raw pointers included: the host reads no text on the way in
+//! and refuses nothing, so the callback behind it sees every call exactly as the provider made it
+//! (a recording callback records a refused call itself, in its place in the order).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::abi::{
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+};
+use crate::core::error::Error;
+use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
+use crate::core::object::{self, Class, Object};
+use crate::core::text::read_text;
+use crate::core::unwind::guard;
+use crate::host::event::Event;
+use crate::interfaces::progress_callback::{ProgressCallback, Slot};
+
+/// What the host learns on the way through, shared with the host's `run`.
+#[derive(Default)]
+pub(crate) struct DoneWatch {
+    seen: Mutex<Seen>,
+    arrived: Condvar,
+}
+
+/// The notes themselves.
+#[derive(Default)]
+pub(crate) struct Seen {
+    /// Every `Done`: the handle and the status.
+    pub(crate) calls: Vec<(Handle, HResult)>,
+    /// Calls whose text was over the bound, and the refusal the callback behind answered with.
+    pub(crate) refused: Vec<(Slot, Error)>,
+    /// The events `Done` brought back while their handles were open: the host's own references,
+    /// taken before the callback behind could close them.
+    pub(crate) held: Vec<Event>,
+    /// Handles that were open when `Done` reached the callback behind and closed when it returned.
+    pub(crate) closed_by_callback: Vec<Handle>,
+}
+
+impl DoneWatch {
+    /// The notes so far.
+    pub(crate) fn seen(&self) -> parking_lot::MutexGuard<'_, Seen> {
+        self.seen.lock()
+    }
+
+    /// Waits until a `Done` has arrived or `deadline` has passed.
+    pub(crate) fn wait_for_done(&self, deadline: Instant) {
+        let mut seen = self.seen.lock();
+        while seen.calls.is_empty() {
+            if self.arrived.wait_until(&mut seen, deadline).timed_out() {
+                return;
+            }
+        }
+    }
+}
+
+/// The COM object's value: the host's callback, and where the notes go.
+struct Watcher {
+    inner: ProgressCallback,
+    watch: Arc<DoneWatch>,
+}
+
+impl Watcher {
+    /// The vtable of the callback behind.
+    fn inner_vtbl(&self) -> &IMAPISyncProgressCallbackVtbl {
+        let p = self.inner.as_raw();
+        // SAFETY: `inner` owns a reference on a live callback object, whose first field is its
+        // vtable pointer (the abi layout); vtables are never written after the object is made.
+        unsafe { &*(*p).lpVtbl }
+    }
+
+    /// Notes a call the callback behind failed, if its text was over the bound: out of line,
+    /// and only on a failure, so the forwarded success path reads nothing.
+    ///
+    /// # Safety
+    ///
+    /// `text` is the provider's argument, readable as the callback's contract requires.
+    #[cold]
+    #[inline(never)]
+    unsafe fn note_refusal(&self, slot: Slot, text: *const WCHAR, what: &'static str) {
+        // SAFETY: the provider's guarantee on `text` is the one `read_text` asks for.
+        if let Err(error) = unsafe { read_text(text, what) } {
+            guard(|| {
+                self.watch.seen.lock().refused.push((slot, error));
+                Ok(())
+            });
+        }
+    }
+}
+
+/// The class of the host's watcher objects.
+struct WatcherClass;
+
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slots
+// reach the object through `Object::value` only.
+unsafe impl Class for WatcherClass {
+    type Value = Watcher;
+    type Interface = IMAPISyncProgressCallback;
+    const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
+        QueryInterface: object::query_interface::<Self>,
+        AddRef: object::add_ref::<Self>,
+        Release: object::release::<Self>,
+        Progress: progress,
+        Error: error,
+        Done: done,
+    };
+}
+
+/// A new watcher in front of `inner`, noting what it sees in `watch`.
+pub(crate) fn watcher(inner: ProgressCallback, watch: Arc<DoneWatch>) -> ProgressCallback {
+    Object::<WatcherClass>::create(Watcher { inner, watch })
+}
+
+/// The references on `callback`'s object right now, `callback`'s own included.
+///
+/// Exact for Rust-made objects (their `AddRef` returns the new count); what a foreign object's
+/// `AddRef` returns is only a hint.
+pub(crate) fn references(callback: &ProgressCallback) -> u32 {
+    let p = callback.as_unknown();
+    // SAFETY: `callback` holds a reference, so the object is alive; the reference AddRef takes is
+    // given straight back.
+    unsafe {
+        let vtbl = &*(*p).lpVtbl;
+        let count = (vtbl.AddRef)(p);
+        (vtbl.Release)(p);
+        count.saturating_sub(1)
+    }
+}
+
+/// Two references on one callback object, so that a provider releasing one reference too many
+/// frees nothing: the holder counts what is left, and gives back only what the provider did not
+/// take from it.
+#[derive(Debug)]
+pub(crate) struct Spared {
+    callback: ProgressCallback,
+    spare: core::mem::ManuallyDrop<ProgressCallback>,
+}
+
+impl Spared {
+    /// Takes a spare reference on `callback`, which the holder owns.
+    pub(crate) fn new(callback: ProgressCallback) -> Spared {
+        let spare = core::mem::ManuallyDrop::new(callback.clone());
+        Spared { callback, spare }
+    }
+
+    /// The callback (the holder's own reference, not the spare).
+    pub(crate) fn callback(&self) -> &ProgressCallback {
+        &self.callback
+    }
+
+    /// References held by others than the holder; `Err(n)`: others released `n` more than they
+    /// took (`n` is 1: a second extra Release would already have freed the object).
+    pub(crate) fn others(&self) -> core::result::Result<u32, u32> {
+        let count = references(&self.callback);
+        match count.checked_sub(2) {
+            Some(others) => Ok(others),
+            None => Err(2 - count),
+        }
+    }
+}
+
+impl Drop for Spared {
+    fn drop(&mut self) {
+        if self.others().is_ok() {
+            // SAFETY: the spare is dropped once, here, and never used again.
+            unsafe { core::mem::ManuallyDrop::drop(&mut self.spare) };
+        }
+        // Otherwise the provider already gave back the spare for us: only our own is left. (A
+        // provider that still holds references now and releases one too many later frees the
+        // object under itself, as it would under any host.)
+    }
+}
+
+/// Slot 3: forwarded unchanged.
+///
+/// # Safety
+///
+/// `this` is a live watcher the caller holds a reference on; `text` as the interface requires.
+unsafe extern "system" fn progress(
+    this: *mut IMAPISyncProgressCallback,
+    text: *const WCHAR,
+    index: ULONG,
+    max: ULONG,
+) -> HRESULT {
+    // SAFETY: the caller holds a reference on `this` for the duration of the call.
+    let w = unsafe { Object::<WatcherClass>::value(this) };
+    // SAFETY: `inner` holds a reference; every argument is the provider's, passed on unchanged
+    // under the same contract.
+    let hr = unsafe { (w.inner_vtbl().Progress)(w.inner.as_raw(), text, index, max) };
+    if HResult(hr).is_failure() && !text.is_null() {
+        // SAFETY: the provider's guarantee on `text` stands for this call.
+        unsafe { w.note_refusal(Slot::Progress, text, "pwcszProgress") };
+    }
+    hr
+}
+
+/// Slot 4: forwarded unchanged.
+///
+/// # Safety
+///
+/// As for `progress`.
+unsafe extern "system" fn error(
+    this: *mut IMAPISyncProgressCallback,
+    hr: HRESULT,
+    text: *const WCHAR,
+) -> HRESULT {
+    // SAFETY: as in `progress`.
+    let w = unsafe { Object::<WatcherClass>::value(this) };
+    // SAFETY: as in `progress`.
+    let answer = unsafe { (w.inner_vtbl().Error)(w.inner.as_raw(), hr, text) };
+    if HResult(answer).is_failure() && !text.is_null() {
+        // SAFETY: as in `progress`.
+        unsafe { w.note_refusal(Slot::Error, text, "pwcszErrorStr") };
+    }
+    answer
+}
+
+/// Slot 5: the host takes its own reference to the event before the callback behind sees it,
+/// forwards the call unchanged, then notes it.
+///
+/// # Safety
+///
+/// `this` is a live watcher the caller holds a reference on.
+unsafe extern "system" fn done(
+    this: *mut IMAPISyncProgressCallback,
+    event: HANDLE,
+    hr: HRESULT,
+) -> HRESULT {
+    // SAFETY: as in `progress`.
+    let w = unsafe { Object::<WatcherClass>::value(this) };
+    let handle = Handle(event);
+    let held = Event::from_handle(handle).ok();
+    // SAFETY: as in `progress`; the handle is an opaque value to the call.
+    let answer = unsafe { (w.inner_vtbl().Done)(w.inner.as_raw(), event, hr) };
+    let closed_inside = held.is_some() && !Event::is_open(handle);
+    guard(|| {
+        let mut seen = w.watch.seen.lock();
+        seen.calls.push((handle, HResult(hr)));
+        seen.held.extend(held);
+        if closed_inside {
+            seen.closed_by_callback.push(handle);
+        }
+        drop(seen);
+        w.watch.arrived.notify_all();
+        Ok(())
+    });
+    answer
+}

@@ -1,0 +1,129 @@
+//! The outcome of a protocol check: the findings, and the call log they are about.
+
+use std::fmt;
+
+use super::record::Record;
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Suspicious but allowed: fails only a strict check.
+    Warning,
+    /// Against the protocol: fails every check.
+    Error,
+}
+
+/// One thing the checker noticed: what happened, where in the sequence, what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// How much it matters.
+    pub severity: Severity,
+    /// The record it is about (`None` for the sequence as a whole).
+    pub seq: Option<u64>,
+    /// What happened.
+    pub what: String,
+    /// What the protocol expects instead.
+    pub expected: String,
+}
+
+impl fmt::Display for Finding {
+    /// `error at #5: Progress after Done (Done was #3); expected: nothing after Done`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        match self.seq {
+            Some(seq) => write!(f, "{severity} at #{seq}: ")?,
+            None => write!(f, "{severity}: ")?,
+        }
+        write!(f, "{}; expected: {}", self.what, self.expected)
+    }
+}
+
+/// The outcome of a protocol check: the findings, and the call log they are about.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    findings: Vec<Finding>,
+    strict: bool,
+    log: Vec<Record>,
+}
+
+impl Verdict {
+    pub(crate) fn new(findings: Vec<Finding>, strict: bool, log: &[Record]) -> Verdict {
+        Verdict {
+            findings,
+            strict,
+            log: log.to_vec(),
+        }
+    }
+
+    /// The call log the findings are about.
+    pub(crate) fn log(&self) -> &[Record] {
+        &self.log
+    }
+
+    /// Adds a finding only the caller could see (the host's, say).
+    pub(crate) fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Every finding, in the order the checker met them.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// True if nothing fails the check: no error, and in strict mode no warning either.
+    pub fn passed(&self) -> bool {
+        let bar = if self.strict {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        self.findings.iter().all(|f| f.severity < bar)
+    }
+
+    /// True for a strict check (warnings fail it too).
+    pub fn is_strict(&self) -> bool {
+        self.strict
+    }
+
+    /// The findings alone, one per line, without the call log; `no findings` when there are none.
+    pub fn summary(&self) -> String {
+        if self.findings.is_empty() {
+            return "no findings".to_owned();
+        }
+        let lines: Vec<String> = self.findings.iter().map(ToString::to_string).collect();
+        lines.join("\n")
+    }
+
+    /// Panics unless the check [`passed`](Self::passed), with a message that lists each finding
+    /// (what happened, where, what was expected) and the whole call log.
+    #[track_caller]
+    pub fn assert_passed(&self) {
+        assert!(self.passed(), "{self}");
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mode = if self.strict { "strict" } else { "lenient" };
+        if self.findings.is_empty() {
+            writeln!(f, "protocol check ({mode}): no findings")?;
+        } else {
+            writeln!(
+                f,
+                "protocol check ({mode}): {} finding(s)",
+                self.findings.len()
+            )?;
+            for finding in &self.findings {
+                writeln!(f, "  {finding}")?;
+            }
+        }
+        writeln!(f, "call log ({} calls):", self.log.len())?;
+        for record in &self.log {
+            writeln!(f, "  {record}")?;
+        }
+        Ok(())
+    }
+}

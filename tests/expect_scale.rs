@@ -1,0 +1,88 @@
+//! `Expect` on a 100 000-call run: linear memory, and a diff a person can read.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use mapisync::testing::{Expect, RecordingCallback};
+use mapisync::{HResult, Handle};
+
+const CALLS: u32 = 100_000;
+
+fn failure_of(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should have failed");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
+    }
+}
+
+/// A recorder that saw `Progress 1..=CALLS of CALLS`, with `wrong(i)` in place of index `i`
+/// where given, then `Done(S_OK)`.
+fn run(wrong: impl Fn(u32) -> Option<u32>) -> RecordingCallback {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    for i in 1..=CALLS {
+        callback
+            .progress(None, wrong(i).unwrap_or(i), CALLS)
+            .unwrap();
+    }
+    callback.done(Handle::NULL, HResult::S_OK).unwrap();
+    recorder
+}
+
+#[test]
+fn a_long_run_that_matches_passes() {
+    let recorder = run(|_| None);
+    let expected = Expect::new().progress(1..=CALLS, CALLS).done(HResult::S_OK);
+    assert!(expected.matches(&recorder.records()));
+    expected.assert_matches(&recorder.records());
+}
+
+#[test]
+fn one_wrong_call_in_a_hundred_thousand_gives_a_short_diff() {
+    let recorder = run(|i| (i == 50_000).then_some(7));
+    let message = failure_of(|| {
+        Expect::new()
+            .progress(1..=CALLS, CALLS)
+            .done(HResult::S_OK)
+            .assert_matches(&recorder.records())
+    });
+    for needle in [
+        "  ... 49 996 matching calls ...\n",
+        "    Progress 49999/100000\n",
+        "  - Progress 50000/100000\n",
+        "  + Progress 7/100000\n",
+        "    Progress 50001/100000\n",
+        "  ... 49 998 matching calls ...\n",
+        "call log (100001 calls):\n",
+        "  ... 49 996 calls ...\n",
+        "  #49999 Progress 7/100000\n",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in:\n{message}");
+    }
+    assert!(message.lines().count() < 40, "{message}");
+}
+
+#[test]
+fn a_long_run_differing_everywhere_is_cut_short() {
+    // Every call has another maximum: nothing matches.
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    for i in 1..=CALLS {
+        callback.progress(None, i, CALLS + 1).unwrap();
+    }
+    let message = failure_of(|| {
+        Expect::new()
+            .progress(1..=CALLS, CALLS)
+            .assert_matches(&recorder.records())
+    });
+    assert!(
+        message.contains("more lines of diff ..."),
+        "{}",
+        &message[..2000]
+    );
+    assert!(
+        message.lines().count() < 420,
+        "{} lines",
+        message.lines().count()
+    );
+}

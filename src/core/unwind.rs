@@ -54,10 +54,8 @@ fn panicked(payload: Payload) -> HRESULT {
 /// Runs `body`, a destructor on its way out of a Release: a panic is swallowed (its payload
 /// disposed of), since there is nobody to tell but the panic hook, which already has.
 pub(crate) fn guard_drop(body: impl FnOnce()) {
-    // AssertUnwindSafe: after a panic nothing `body` touched is used again; the caller frees it.
-    if let Err(payload) = catch_unwind(AssertUnwindSafe(body)) {
-        dispose(payload);
-    }
+    // After a panic nothing `body` touched is used again: the caller frees it.
+    catch_or((), body);
 }
 
 /// Runs `body` and returns its value, or `on_panic` when it panicked (the payload disposed of):

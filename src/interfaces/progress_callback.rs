@@ -138,7 +138,7 @@ unsafe fn with_text<T: SyncProgress>(
 ) -> HRESULT {
     if !text.is_aligned() {
         // SAFETY: the caller's guarantee, passed on.
-        return unsafe { with_copied_text(imp, slot, text, what, call) };
+        return unsafe { with_copied_text(imp, slot, text, call) };
     }
     // SAFETY: the caller's guarantee, and `text` is aligned (null counts as aligned).
     match unsafe { read_text(text, what) } {
@@ -159,9 +159,13 @@ unsafe fn with_copied_text<T: SyncProgress>(
     imp: &T,
     slot: Slot,
     text: *const WCHAR,
-    what: &'static str,
     call: impl FnOnce(Option<&U16CStr>) -> Result<()>,
 ) -> HRESULT {
+    // The argument's name in the reference, for the error.
+    let what = match slot {
+        Slot::Error => "pwcszErrorStr",
+        Slot::Progress | Slot::Done => "pwcszProgress",
+    };
     // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
     match unsafe { read_text_unaligned(text, what) } {
         Ok(copy) => guard(|| call(Some(&copy))),

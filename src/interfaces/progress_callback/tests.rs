@@ -1,7 +1,7 @@
 //! The object block's layout and the smart pointer's counting and refusals.
 use super::*;
 
-/// An implementation holding `N` bytes and doing nothing.
+/// An implementation holding `N` bytes, which accepts `Progress` and implements nothing else.
 struct Payload<const N: usize>([u8; N]);
 
 impl<const N: usize> SyncProgress for Payload<N> {
@@ -9,10 +9,10 @@ impl<const N: usize> SyncProgress for Payload<N> {
         Ok(())
     }
     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
+        Err(HResult::E_NOTIMPL.into())
     }
     fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
+        Err(HResult::E_NOTIMPL.into())
     }
 }
 

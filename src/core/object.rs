@@ -5,7 +5,7 @@ use core::mem::MaybeUninit;
 use core::ptr::{self, NonNull};
 
 use super::refcount::{RefCount, Released};
-use crate::abi::{IID_IUnknown, HRESULT, REFIID, ULONG};
+use crate::abi::{IID_IUnknown, GUID, HRESULT, REFIID, ULONG};
 use crate::core::hresult::HResult;
 use crate::core::ptr::{ComPtr, Interface};
 use crate::core::unwind::guard_drop;
@@ -107,8 +107,8 @@ pub(crate) unsafe extern "system" fn query_interface<C: Class>(
         HResult::E_INVALIDARG
     } else {
         // SAFETY: the caller guarantees a non-null `riid` points to a GUID.
-        let iid = unsafe { riid.read_unaligned() };
-        if iid == IID_IUnknown || iid == <C::Interface as Interface>::IID {
+        if unsafe { iid_is(riid, &IID_IUnknown) || iid_is(riid, &<C::Interface as Interface>::IID) }
+        {
             // SAFETY: the caller holds a reference on `this`, so the block is alive.
             unsafe { (*this.cast::<Object<C>>()).count.add_ref() };
             // SAFETY: `ppv` is non-null and, by the caller's guarantee, writable.
@@ -120,6 +120,23 @@ pub(crate) unsafe extern "system" fn query_interface<C: Class>(
     // SAFETY: as above.
     unsafe { ppv.write_unaligned(ptr::null_mut()) };
     out.0
+}
+
+/// Whether the GUID at `riid` is `iid`, read field by field and unaligned, each field only if the
+/// ones before it matched: the same few compares and branches as comparing through a reference.
+///
+/// # Safety
+///
+/// `riid` points to a readable GUID, at any address.
+#[inline(always)]
+unsafe fn iid_is(riid: REFIID, iid: &GUID) -> bool {
+    // SAFETY: each field lies within the GUID the caller guarantees readable.
+    unsafe {
+        ptr::addr_of!((*riid).Data1).read_unaligned() == iid.Data1
+            && ptr::addr_of!((*riid).Data2).read_unaligned() == iid.Data2
+            && ptr::addr_of!((*riid).Data3).read_unaligned() == iid.Data3
+            && ptr::addr_of!((*riid).Data4).read_unaligned() == iid.Data4
+    }
 }
 
 /// Slot 1 of every Rust-made object: the new count.

@@ -121,56 +121,63 @@ impl core::fmt::Display for Slot {
     }
 }
 
-/// Reads a text argument for `slot` and makes the call with it, returning the HRESULT for the
-/// caller: the call's own answer, or, when the text is refused, what [`refuse`] gives back.
+/// Reads an aligned text argument for `slot`; when it is refused, tells the implementation and
+/// gives back the HRESULT for the caller as `Err`.
 ///
 /// # Safety
 ///
-/// `text` is null or a string readable as [`MAX_TEXT_LEN`] describes, at any address; it is
-/// borrowed for the current call only.
+/// As for `read_text`; the borrow lasts for the current call only.
 #[inline(always)]
-unsafe fn with_text<T: SyncProgress>(
+unsafe fn text_for<'a, T: SyncProgress>(
     imp: &T,
     slot: Slot,
     text: *const WCHAR,
     what: &'static str,
-    call: impl FnOnce(Option<&U16CStr>) -> Result<()>,
-) -> HRESULT {
-    if !text.is_aligned() {
-        // SAFETY: the caller's guarantee, passed on.
-        return unsafe { with_copied_text(imp, slot, text, call) };
-    }
-    // SAFETY: the caller's guarantee, and `text` is aligned (null counts as aligned).
+) -> core::result::Result<Option<&'a U16CStr>, HRESULT> {
+    // SAFETY: the caller's guarantee is `read_text`'s.
     match unsafe { read_text(text, what) } {
-        Ok(text) => guard(|| call(text)),
-        Err(error) => refuse(imp, slot, error),
+        Ok(text) => Ok(text),
+        Err(error) => Err(refuse(imp, slot, error)),
     }
 }
 
-/// [`with_text`] for text at an odd address: the implementation borrows an aligned copy. Out of
-/// line, so the aligned path pays one test for it.
+/// `Progress` with text at an odd address: the implementation borrows an aligned copy. Out of
+/// line, with the arguments as they came, so the aligned path pays one test for it.
 ///
 /// # Safety
 ///
-/// As for [`with_text`], and `text` is not null.
+/// As for `progress_thunk`; `text` is not null, and readable at any address.
 #[cold]
 #[inline(never)]
-unsafe fn with_copied_text<T: SyncProgress>(
-    imp: &T,
-    slot: Slot,
+unsafe fn progress_unaligned<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
     text: *const WCHAR,
-    call: impl FnOnce(Option<&U16CStr>) -> Result<()>,
+    index: ULONG,
+    max: ULONG,
 ) -> HRESULT {
-    // The argument's name in the reference, for the error.
-    let what = match slot {
-        Slot::Error => "pwcszErrorStr",
-        Slot::Progress | Slot::Done => "pwcszProgress",
-    };
+    // SAFETY: the caller holds a reference on `this` for the duration of the call.
+    let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
     // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
-    match unsafe { read_text_unaligned(text, what) } {
-        Ok(copy) => guard(|| call(Some(&copy))),
-        Err(error) => refuse(imp, slot, error),
+    match unsafe { read_text_unaligned(text, "pwcszProgress") } {
+        Ok(copy) => guard(|| imp.progress(Some(&copy), index, max)),
+        Err(error) => refuse(imp, Slot::Progress, error),
     }
+}
+
+/// `Error` with text at an odd address, as for [`progress_unaligned`].
+///
+/// # Safety
+///
+/// As for [`progress_unaligned`].
+#[cold]
+#[inline(never)]
+unsafe fn error_unaligned<T: SyncProgress>(imp: &T, hr: HResult, text: *const WCHAR) -> HRESULT {
+    // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
+    let copy = match unsafe { read_text_unaligned(text, "pwcszErrorStr") } {
+        Ok(copy) => copy,
+        Err(error) => return refuse(imp, Slot::Error, error),
+    };
+    guard(|| imp.error(hr, Some(&copy)))
 }
 
 /// Tells the implementation that a call to `slot` was refused, and returns what the caller gets:
@@ -203,9 +210,9 @@ unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
 }
 
 // The thunks read their text before entering `guard`: `read_text` cannot panic, and a refused text
-// (or one at an odd address) takes a cold path, which has its own guard around the implementation's `refused`. The
-// guard then wraps exactly the call into the implementation, which on the hot path (text NULL or
-// short, `Ok(())` back) leaves nothing but that call and a test of its result.
+// (or one at an odd address) takes a cold path with its own guard. The guard then wraps exactly
+// the call into the implementation, which on the hot path (text NULL or short and aligned,
+// `Ok(())` back) leaves nothing but that call and a test of its result.
 
 /// Slot 3 of a Rust-made callback.
 ///
@@ -235,7 +242,7 @@ unsafe extern "system" fn progress_thunk<T: SyncProgress>(
 ///
 /// # Safety
 ///
-/// As for `progress_thunk`.
+/// As for `progress_thunk`, and `text` is not null.
 #[inline(never)]
 unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     this: *mut IMAPISyncProgressCallback,
@@ -243,14 +250,24 @@ unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     index: ULONG,
     max: ULONG,
 ) -> HRESULT {
+    if text.is_null() {
+        // SAFETY: `progress_thunk`, the only caller, has just tested `text` against NULL. Saying
+        // so lets the compiler drop the read's own test, which pays for the alignment test.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
+    if !text.is_aligned() {
+        // SAFETY: the caller's guarantees, and `text` is not null.
+        return unsafe { progress_unaligned::<T>(this, text, index, max) };
+    }
     // SAFETY: the caller holds a reference on `this` for the duration of the call.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-    // SAFETY: `text` is readable up to its terminator or the bound; it is borrowed for this call.
-    unsafe {
-        with_text(imp, Slot::Progress, text, "pwcszProgress", |text| {
-            imp.progress(text, index, max)
-        })
-    }
+    // SAFETY: `text` is aligned and readable up to its terminator or the bound; it is borrowed
+    // for this call.
+    let text = match unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") } {
+        Ok(text) => text,
+        Err(hr) => return hr,
+    };
+    guard(|| imp.progress(text, index, max))
 }
 
 /// Slot 4 of a Rust-made callback.
@@ -265,12 +282,16 @@ unsafe extern "system" fn error_thunk<T: SyncProgress>(
 ) -> HRESULT {
     // SAFETY: as in `progress_thunk`.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-    // SAFETY: as in `progress_thunk`.
-    unsafe {
-        with_text(imp, Slot::Error, text, "pwcszErrorStr", |text| {
-            imp.error(HResult(hr), text)
-        })
+    if !text.is_aligned() {
+        // SAFETY: `text` is not null (NULL is aligned) and readable as the caller guarantees.
+        return unsafe { error_unaligned(imp, HResult(hr), text) };
     }
+    // SAFETY: as in `progress_with_text`.
+    let text = match unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") } {
+        Ok(text) => text,
+        Err(hr) => return hr,
+    };
+    guard(|| imp.error(HResult(hr), text))
 }
 
 /// Slot 5 of a Rust-made callback.

@@ -72,6 +72,9 @@ pub use crate::interfaces::sync::{MapiSync, SyncProvider, SyncRequest};
 pub use crate::interfaces::unknown::Unknown;
 pub use widestring::{U16CStr, U16CString};
 
+#[cfg(feature = "windows-core")]
+pub use crate::faces::windows;
+
 /// The Markdown documents, so that every Rust snippet in them is compiled and run as a doc-test.
 #[cfg(doctest)]
 pub mod markdown {
@@ -93,6 +96,9 @@ pub mod markdown {
     /// docs/sync-handshake.md
     #[doc = include_str!("../docs/sync-handshake.md")]
     pub struct SyncHandshake;
+    /// docs/c-and-cpp.md
+    #[doc = include_str!("../docs/c-and-cpp.md")]
+    pub struct CAndCpp;
     /// docs/testing-store-providers.md
     #[doc = include_str!("../docs/testing-store-providers.md")]
     pub struct TestingStoreProviders;

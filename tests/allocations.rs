@@ -4,14 +4,21 @@
 //!
 //! A counting global allocator wraps `System`. It counts only on a thread that asked it to, in
 //! thread-local cells, so the tests of this file may run in parallel without seeing each other's
-//! allocations.
+//! allocations. A thread a test starts can join in with [`follow`]: its allocations from then
+//! on go to a shared counter that the test reads.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
-use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString};
+use mapisync::testing::{Expect, SyncTest};
+use mapisync::{
+    abi, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags,
+    SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr, U16CString,
+};
 
 struct Counting;
 
@@ -20,6 +27,15 @@ thread_local! {
     static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
     static BYTES: Cell<usize> = const { Cell::new(0) };
 }
+
+thread_local! {
+    /// The counter of the measurement this thread joined with [`follow`], if any.
+    static FOLLOWED: Cell<Option<&'static AtomicUsize>> = const { Cell::new(None) };
+}
+
+/// The counter that threads calling [`follow`] join: one per measurement, so that a thread still
+/// ending after its measurement is over never counts in the next one.
+static CURRENT: AtomicPtr<AtomicUsize> = AtomicPtr::new(ptr::null_mut());
 
 fn note(layout: Layout) {
     // `try_with`: the cells may be gone while the thread is being torn down; nothing is counted
@@ -30,6 +46,19 @@ fn note(layout: Layout) {
             BYTES.with(|b| b.set(b.get() + layout.size()));
         }
     });
+    let _ = FOLLOWED.try_with(|followed| {
+        if let Some(counter) = followed.get() {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+}
+
+/// From now on, this thread's allocations count in the current measurement's counter, until the
+/// thread ends.
+fn follow() {
+    // SAFETY: CURRENT is null or a counter leaked by `counted_with_followers`, never freed.
+    let counter = unsafe { CURRENT.load(Ordering::Acquire).as_ref() };
+    FOLLOWED.with(|f| f.set(counter));
 }
 
 // SAFETY: every request is passed to `System` unchanged; the bookkeeping allocates nothing.
@@ -247,4 +276,101 @@ fn query_interface_allocates_nothing() {
         }
     });
     assert_eq!(allocations, 0);
+}
+
+/// At most this many allocations in one host round trip, on both threads, beyond those of its
+/// floor (a thread spawned to signal a condition variable: 4 allocations, or 6 under the test
+/// harness, whose output capture adds its own to every thread spawned): the host's watch on
+/// `Done` and its callback object, the done event, the worker's name, and `Done`'s two notes in
+/// the watch. In all, 9 allocations outside the test harness.
+const ROUND_TRIP_OVER_FLOOR: usize = 5;
+
+/// A provider that calls `Done` at once, its worker counted from the first line of its work.
+struct Immediate;
+
+impl SyncProvider for Immediate {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |_| {
+            follow();
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+/// Allocations of `f` on this thread plus those of the threads that followed meanwhile.
+fn counted_with_followers(f: impl FnOnce()) -> usize {
+    // One test at a time reads the shared counter.
+    static SHARED: Mutex<()> = Mutex::new(());
+    let _one = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    // Leaked: a thread that joined may outlive the measurement (a handful per test run).
+    let counter: &'static AtomicUsize = Box::leak(Box::new(AtomicUsize::new(0)));
+    CURRENT.store(ptr::from_ref(counter).cast_mut(), Ordering::Release);
+    let (own, _, ()) = counted(f);
+    own + counter.load(Ordering::Relaxed)
+}
+
+#[test]
+fn a_host_round_trip_allocates_at_most_five_times_more_than_a_bare_thread() {
+    let store = MapiSync::new(Immediate);
+    let host = SimulatedHost::new();
+    let callback = ProgressCallback::new(Sum::default());
+    let trip = || {
+        let report = host.run(&store, SyncFlags::DOWNLOAD_CONTENTS, callback.clone());
+        assert!(report.is_clean(), "{report}");
+    };
+    trip(); // first-use set-up (thread-locals, the handle table) is not the trip's
+            // The fewest of a few trips: a lock's table grows now and then with the test threads
+            // around, which is not the trip's either.
+    let allocations = (0..5).map(|_| counted_with_followers(trip)).min().unwrap();
+
+    // The floor: a thread spawned to signal a condition variable the caller waits on, counted
+    // the same way.
+    let floor = counted_with_followers(|| {
+        let signal = Arc::new((Mutex::new(false), Condvar::new()));
+        let theirs = Arc::clone(&signal);
+        std::thread::spawn(move || {
+            follow();
+            *theirs.0.lock().unwrap() = true;
+            theirs.1.notify_all();
+        });
+        let mut done = signal.0.lock().unwrap();
+        while !*done {
+            done = signal.1.wait(done).unwrap();
+        }
+    });
+    println!("host round trip: {allocations} allocations; thread spawn + condvar signal: {floor}");
+    assert!(
+        allocations <= floor + ROUND_TRIP_OVER_FLOOR,
+        "a host round trip made {allocations} allocations, more than its floor ({floor}) and \
+         {ROUND_TRIP_OVER_FLOOR}"
+    );
+}
+
+/// A provider making 99 `Progress` calls, then `Done(S_OK)`.
+struct Hundred;
+
+impl SyncProvider for Hundred {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |sync| {
+            for i in 1..=99 {
+                sync.progress(None, i, 99)?;
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+#[test]
+fn passing_protocol_and_call_assertions_copy_nothing() {
+    let run = SyncTest::new().run(&MapiSync::new(Hundred));
+    let expected = Expect::new().progress(1..=99, 99).done(HResult::S_OK);
+    let (allocations, bytes, ()) = counted(|| {
+        run.assert_protocol();
+        run.assert_calls(&expected);
+    });
+    assert_eq!(
+        (allocations, bytes),
+        (0, 0),
+        "the success path of assert_protocol and assert_calls allocated"
+    );
 }

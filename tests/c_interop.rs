@@ -23,6 +23,10 @@ use mapisync::{
 };
 use mapisync_c_fixture as fx;
 
+#[path = "common/c.rs"]
+mod c_common;
+use c_common::{c_iid, c_text, callback_count as c_count, garbage, hr};
+
 // ---- Helpers --------------------------------------------------------------------------------
 
 /// One call as a Rust implementation saw it.
@@ -104,37 +108,6 @@ impl SyncProgress for Recorder {
 }
 
 use fx::Probe;
-
-/// The count of a live C object, as the C side holds it.
-fn c_count(cb: *mut IMAPISyncProgressCallback) -> u32 {
-    // SAFETY: the callers pass a live C object made by `fixture_callback_new`.
-    unsafe { fx::fixture_callback_ref_count(cb.cast()) }
-}
-
-fn hr(value: i32) -> HResult {
-    HResult(value)
-}
-
-fn garbage() -> *mut c_void {
-    0xBAAD_F00D_usize as *mut c_void
-}
-
-/// The C definition of one of the fixture's IIDs.
-fn c_iid(which: u32) -> *const GUID {
-    // SAFETY: no precondition; the result is a static or null.
-    let iid = unsafe { fx::fixture_iid(which) };
-    assert!(!iid.is_null());
-    iid.cast()
-}
-
-fn c_text(f: unsafe extern "C" fn(*mut usize) -> *const u16) -> Vec<u16> {
-    let mut len = 0;
-    // SAFETY: `len` is writable; the text is a static array of `len` units and a NUL.
-    unsafe {
-        let text = f(&mut len);
-        std::slice::from_raw_parts(text, len).to_vec()
-    }
-}
 
 // ---- Layout ---------------------------------------------------------------------------------
 

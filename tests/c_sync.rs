@@ -29,6 +29,10 @@ use mapisync::{
 };
 use mapisync_c_fixture as fx;
 
+#[path = "common/c.rs"]
+mod c_common;
+use c_common::{c_iid, c_release, c_text, callback_count, garbage, hr, units};
+
 // ---- Helpers --------------------------------------------------------------------------------
 
 /// How long anything here waits for a done event that should come.
@@ -45,36 +49,6 @@ const C_WORKER: &str = "c-store-worker";
 
 /// The thread name of `SyncWorker`.
 const RUST_WORKER: &str = "mapisync-sync";
-
-fn hr(value: i32) -> HResult {
-    HResult(value)
-}
-
-fn garbage() -> *mut c_void {
-    0xBAAD_F00D_usize as *mut c_void
-}
-
-fn units(s: &str) -> Vec<u16> {
-    s.encode_utf16().collect()
-}
-
-/// The C definition of one of the fixture's IIDs.
-fn c_iid(which: u32) -> *const c_void {
-    // SAFETY: no precondition; the result is a static or null.
-    let iid = unsafe { fx::fixture_iid(which) };
-    assert!(!iid.is_null());
-    iid
-}
-
-/// One of the fixture's static texts, as code units.
-fn c_text(f: unsafe extern "C" fn(*mut usize) -> *const u16) -> Vec<u16> {
-    let mut len = 0;
-    // SAFETY: `len` is writable; the text is a static array of `len` units and a NUL.
-    unsafe {
-        let text = f(&mut len);
-        std::slice::from_raw_parts(text, len).to_vec()
-    }
-}
 
 /// A later version of `MAPISIB`, as the C host lays out `FixtureMapisibV2`.
 #[allow(dead_code)] // only measured
@@ -100,18 +74,6 @@ fn new_store(probe: &Probe, config: fx::FixtureStoreConfig) -> *mut c_void {
         fx::fixture_store_set_spawn(store, Some(spawn_thread as fx::FixtureSpawnFn));
     }
     store
-}
-
-/// The count of a live C callback object.
-fn callback_count(cb: *mut c_void) -> u32 {
-    // SAFETY: the callers pass a live object made by `fixture_callback_new`.
-    unsafe { fx::fixture_callback_ref_count(cb) }
-}
-
-/// Gives up a reference on any C or Rust object, from C.
-fn c_release(unknown: *mut c_void) -> u32 {
-    // SAFETY: the callers pass a live object on which they give up one reference they own.
-    unsafe { fx::fixture_release(unknown) }
 }
 
 /// The C store's signal function: sets the emulated event the handle names.
@@ -147,6 +109,12 @@ fn adopt_store(raw: *mut c_void) -> MapiSync {
     // SAFETY: `raw` is a live C store (free-threaded, IMAPISync's layout) whose reference the
     // caller hands over.
     unsafe { MapiSync::from_raw(raw.cast()) }
+}
+
+/// A C store from `probe`, configured with `config`, the Rust signal function and the Rust
+/// thread spawner, its one reference adopted by Rust.
+fn c_store(probe: &Probe, config: fx::FixtureStoreConfig) -> MapiSync {
+    adopt_store(new_store(probe, config))
 }
 
 /// The count of a C store held by `store`.
@@ -754,7 +722,7 @@ fn the_c_store_answers_iunknown_and_imapisync_only() {
     for which in [fx::FIXTURE_IID_IUNKNOWN, fx::FIXTURE_IID_SYNC] {
         let mut ppv = ptr::null_mut();
         // SAFETY: `raw` is live; `ppv` is writable.
-        let code = unsafe { fx::fixture_query_interface(raw, c_iid(which), &mut ppv) };
+        let code = unsafe { fx::fixture_query_interface(raw, c_iid(which).cast(), &mut ppv) };
         assert_eq!(hr(code), HResult::S_OK, "IID {which}");
         assert_eq!(ppv, raw, "IID {which}: the same pointer");
         assert_eq!(count(), 2, "IID {which}: AddRef'd");
@@ -763,7 +731,7 @@ fn the_c_store_answers_iunknown_and_imapisync_only() {
     for which in [fx::FIXTURE_IID_CALLBACK, fx::FIXTURE_IID_OTHER] {
         let mut ppv = garbage();
         // SAFETY: as above.
-        let code = unsafe { fx::fixture_query_interface(raw, c_iid(which), &mut ppv) };
+        let code = unsafe { fx::fixture_query_interface(raw, c_iid(which).cast(), &mut ppv) };
         assert_eq!(hr(code), HResult::E_NOINTERFACE, "IID {which}");
         assert!(
             ppv.is_null(),
@@ -771,8 +739,9 @@ fn the_c_store_answers_iunknown_and_imapisync_only() {
         );
     }
     // SAFETY: as above; a null ppv is the case under test.
-    let code =
-        unsafe { fx::fixture_query_interface(raw, c_iid(fx::FIXTURE_IID_SYNC), ptr::null_mut()) };
+    let code = unsafe {
+        fx::fixture_query_interface(raw, c_iid(fx::FIXTURE_IID_SYNC).cast(), ptr::null_mut())
+    };
     assert_eq!(hr(code), HResult::E_POINTER);
     let mut ppv = garbage();
     // SAFETY: as above; a null riid is the case under test.
@@ -807,13 +776,13 @@ fn the_c_store_answers_iunknown_and_imapisync_only() {
 #[test]
 fn the_simulated_host_drives_the_c_store_cleanly() {
     let probe = Probe::new();
-    let store = adopt_store(new_store(
+    let store = c_store(
         &probe,
         fx::FixtureStoreConfig {
             steps: 4,
             ..Default::default()
         },
-    ));
+    );
     let event = arm(&store);
     let recorder = RecordingCallback::default();
 
@@ -878,7 +847,7 @@ fn the_simulated_host_drives_the_c_store_cleanly() {
 fn check_kit_run(threaded: bool, status: HResult) {
     let what = format!("threaded {threaded}, {status}");
     let probe = Probe::new();
-    let store = adopt_store(new_store(
+    let store = c_store(
         &probe,
         fx::FixtureStoreConfig {
             steps: 6,
@@ -888,7 +857,7 @@ fn check_kit_run(threaded: bool, status: HResult) {
             threaded: threaded.into(),
             ..Default::default()
         },
-    ));
+    );
     let event = arm(&store);
     let run = SyncTest::new().timeout(WAIT).strict().run(&store);
     run.assert_protocol();
@@ -950,7 +919,7 @@ fn the_test_kit_passes_the_c_store_synchronously_and_on_a_thread() {
 fn the_c_store_stops_at_cancel_and_one_that_ignores_it_is_caught() {
     for threaded in [false, true] {
         let probe = Probe::new();
-        let store = adopt_store(new_store(
+        let store = c_store(
             &probe,
             fx::FixtureStoreConfig {
                 steps: 10,
@@ -958,7 +927,7 @@ fn the_c_store_stops_at_cancel_and_one_that_ignores_it_is_caught() {
                 threaded: threaded.into(),
                 ..Default::default()
             },
-        ));
+        );
         arm(&store);
         let run = SyncTest::new()
             .timeout(WAIT)
@@ -1143,7 +1112,7 @@ fn misbehaving_c_stores_are_caught_by_the_host_and_the_test_kit() {
             m.config.threaded = threaded.into();
             let what = format!("{} (threaded {threaded})", m.what);
             let probe = Probe::new();
-            let store = adopt_store(new_store(&probe, m.config));
+            let store = c_store(&probe, m.config);
             let event = arm(&store);
             let run = SyncTest::new().timeout(m.timeout).run(&store);
 
@@ -1256,13 +1225,13 @@ fn the_c_store_takes_the_session_and_gives_it_back() {
     // SAFETY: a live C object whose one reference we hand over.
     let session = unsafe { Unknown::from_raw(session_raw.cast()) };
     let probe = Probe::new();
-    let store = adopt_store(new_store(
+    let store = c_store(
         &probe,
         fx::FixtureStoreConfig {
             threaded: 1,
             ..Default::default()
         },
-    ));
+    );
     arm(&store);
 
     let recorder = RecordingCallback::default();
@@ -1292,13 +1261,13 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
     // SAFETY: a live C object whose one reference we hand over.
     let session = unsafe { Unknown::from_raw(session_probe.new_callback().cast()) };
     let probe = Probe::new();
-    let store = adopt_store(new_store(
+    let store = c_store(
         &probe,
         fx::FixtureStoreConfig {
             threaded: 1,
             ..Default::default()
         },
-    ));
+    );
 
     // No event to hand out: E_FAIL.
     let run = SyncTest::new().session(session.clone()).run(&store);
@@ -1346,7 +1315,7 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
 #[test]
 fn the_c_store_and_the_rust_store_give_a_c_host_the_same_hresults() {
     let probe = Probe::new();
-    let c_store = adopt_store(new_store(&probe, fx::FixtureStoreConfig::default()));
+    let c_store = c_store(&probe, fx::FixtureStoreConfig::default());
     let (rust_store, seen, _) = rust_store(3, None, HResult::S_OK);
     // Armed once: no bad MAPISIB may consume it.
     let event = arm(&c_store);

@@ -6,7 +6,7 @@
 mod fake_imap;
 
 use fake_imap::{FakeImapStore, Folder, ProgressStep};
-use mapisync::testing::{Call, Expect, Script, SyncRun, SyncTest};
+use mapisync::testing::{Call, Expect, Explore, Script, SyncRun, SyncTest};
 use mapisync::{HResult, MapiSync, Slot, SyncFlags};
 
 /// Three small folders; no delay.
@@ -351,4 +351,18 @@ fn the_demo_account_has_distinct_folders_of_varying_sizes() {
     names.dedup();
     assert_eq!(names.len(), 40, "folder names are distinct");
     assert!(FakeImapStore::demo(0).folders().is_empty());
+}
+
+#[test]
+fn the_provider_passes_an_exploration_of_every_host_behaviour() {
+    // Cancel at each step, Error and Done refused, then 200 random scripts: the protocol
+    // (strict), the host's view and the references all hold under each.
+    let store = store().with_flaky_folder("Inbox");
+    let exploration = Explore::new()
+        .strict()
+        .cases(200)
+        .run(|| MapiSync::new(store.clone()));
+    exploration.assert_passed();
+    // The plain run, 10 Progress, 1 Error, Done, then the random cases.
+    assert_eq!(exploration.scenarios(), 1 + 10 + 1 + 1 + 200);
 }

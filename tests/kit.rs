@@ -262,7 +262,8 @@ fn error_with_a_plain_success_code_is_caught_but_warnings_are_fine() {
 fn text_over_the_bound_is_recorded_as_refused_and_caught() {
     let recorder = RecordingCallback::default();
     let callback = recorder.callback();
-    let long: Vec<u16> = std::iter::repeat_n(0x61, MAX_TEXT_LEN + 1)
+    let long: Vec<u16> = vec![0x61; MAX_TEXT_LEN + 1]
+        .into_iter()
         .chain([0])
         .collect();
     // SAFETY: `long` is NUL-terminated and outlives the call; the object is live.
@@ -437,7 +438,8 @@ fn a_sync_worker_provider_passes_strict_checks() {
 #[test]
 fn text_over_the_bound_is_caught_through_the_host() {
     let run = run_hand(|cb, e| {
-        let long: Vec<u16> = std::iter::repeat_n(0x61, MAX_TEXT_LEN + 1)
+        let long: Vec<u16> = vec![0x61; MAX_TEXT_LEN + 1]
+            .into_iter()
             .chain([0])
             .collect();
         // SAFETY: `long` is NUL-terminated and outlives the call; `cb` holds a reference.

@@ -51,7 +51,7 @@ impl SyncProvider for ExitStore {
 
 #[test]
 fn a_done_from_a_thread_local_destructor_is_recorded() {
-    for _round in 0..20 {
+    for _round in 0..if cfg!(miri) { 2 } else { 20 } {
         let run = SyncTest::new()
             .timeout(Duration::from_secs(10))
             .run(&MapiSync::new(ExitStore));

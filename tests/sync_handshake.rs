@@ -424,7 +424,11 @@ fn fifty_syncs_in_parallel_leave_no_reference_and_no_handle() {
     }
     handles.sort_by_key(|h| h.0 as usize);
     handles.dedup();
-    assert_eq!(handles.len(), 50, "every sync had a done event of its own");
+    if cfg!(not(windows)) {
+        // Kernel handle values are reused once closed: on Windows two runs that did not overlap
+        // may have had the same value, each its own event.
+        assert_eq!(handles.len(), 50, "every sync had a done event of its own");
+    }
     assert_eq!(seen.requests.load(Ordering::SeqCst), 50);
     assert_eq!(
         common::count_sync(&store),

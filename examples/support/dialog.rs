@@ -2,11 +2,14 @@
 //! terminal or written as a readable log, and [`run_demo`], which runs the fake IMAP store of
 //! `fake_imap.rs` under a simulated Outlook with that dialog as the callback.
 //!
-//! Expects its includer to include `fake_imap.rs` as the module `fake_imap` at the crate root:
+//! Expects its includer to include `fake_imap.rs` and `ctrl_c.rs` as the modules `fake_imap` and
+//! `ctrl_c` at the crate root:
 //!
 //! ```ignore
 //! #[path = "support/fake_imap.rs"]
 //! mod fake_imap;
+//! #[path = "support/ctrl_c.rs"]
+//! mod ctrl_c;
 //! #[path = "support/dialog.rs"]
 //! mod dialog;
 //! ```
@@ -17,12 +20,13 @@ use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use mapisync::testing::{Script, SyncTest, Verdict};
+use mapisync::testing::{Call, Checker, Record, Script, SyncTest, Verdict};
 use mapisync::{
     Error, HResult, Handle, MapiSync, ProgressCallback, Result, Slot, SyncFlags, SyncProgress,
     SyncReport, U16CStr,
 };
 
+use crate::ctrl_c::CancelButton;
 use crate::fake_imap::{FakeImapStore, ProgressStep};
 
 /// Characters in a progress bar, between the brackets.
@@ -34,6 +38,10 @@ const LABEL_WIDTH: usize = 32;
 const REDRAW_EVERY: Duration = Duration::from_millis(40);
 /// In log mode, bars of this many steps or more also get a line at 25, 50 and 75 %.
 const QUARTILES_FROM: u32 = 20;
+/// The terminal's width: no line the dialog writes is longer.
+pub const COLUMNS: usize = 80;
+/// Where a line's text starts after its label (`Contents   `), and where a wrapped line goes on.
+const INDENT: usize = 11;
 
 /// The Send/Receive dialog: renders every `Progress`, `Error` and `Done` a store provider
 /// reports, as it arrives (on the provider's worker thread).
@@ -62,7 +70,8 @@ const QUARTILES_FROM: u32 = 20;
 /// synchronization. The dialog never closes the done event `Done` brings: the host does.
 ///
 /// ```ignore
-/// let dialog = Dialog::new(Box::new(std::io::stdout()), std::io::stdout().is_terminal());
+/// let tty = std::io::stdout().is_terminal();
+/// let dialog = Dialog::new(Box::new(std::io::stdout()), tty, tty);
 /// let recorder = RecordingCallback::new(Script::new().cancel_progress_from(20));
 /// let report = SimulatedHost::new().run(
 ///     &MapiSync::new(FakeImapStore::demo(6)),
@@ -73,18 +82,25 @@ const QUARTILES_FROM: u32 = 20;
 #[derive(Clone)]
 pub struct Dialog {
     screen: Arc<Mutex<Screen>>,
+    cancel: CancelButton,
 }
 
 impl Dialog {
-    /// A dialog drawing to `out`, in terminal mode if `tty`, in log mode otherwise.
-    pub fn new(out: Box<dyn Write + Send>, tty: bool) -> Dialog {
+    /// A dialog drawing to `out`, in terminal mode if `tty`, in log mode otherwise; in colour
+    /// when `color` too.
+    pub fn new(out: Box<dyn Write + Send>, tty: bool, color: bool) -> Dialog {
         Dialog {
+            cancel: CancelButton::default(),
             screen: Arc::new(Mutex::new(Screen {
                 out,
                 tty,
+                color,
                 hierarchy: None,
                 contents: None,
+                overall: None,
                 other: None,
+                progress_calls: 0,
+                cancel_from: None,
                 errors: 0,
                 cancelled: false,
                 done: None,
@@ -95,7 +111,15 @@ impl Dialog {
         }
     }
 
-    /// A callback object that draws each call and answers `S_OK`.
+    /// The dialog with `button` as its Cancel button: once it is pressed, every `Progress` is
+    /// answered `MAPI_E_USER_CANCEL`.
+    pub fn with_cancel_button(mut self, button: CancelButton) -> Dialog {
+        self.cancel = button;
+        self
+    }
+
+    /// A callback object that draws each call and answers `S_OK` (`MAPI_E_USER_CANCEL` to a
+    /// `Progress` once the Cancel button is pressed).
     pub fn callback(&self) -> ProgressCallback {
         ProgressCallback::new(DialogCallback {
             dialog: self.clone(),
@@ -129,6 +153,12 @@ impl Dialog {
         self.lock().cancelled
     }
 
+    /// The `Progress` call (counted from 1) from which the Cancel button answered
+    /// `MAPI_E_USER_CANCEL`, if it was pressed during the synchronization.
+    pub fn cancel_button_from(&self) -> Option<u64> {
+        self.lock().cancel_from
+    }
+
     /// The status `Done` brought, once it came.
     pub fn final_status(&self) -> Option<HResult> {
         self.lock().done
@@ -152,14 +182,20 @@ fn lossy(text: Option<&U16CStr>) -> Option<String> {
 
 impl SyncProgress for DialogCallback {
     fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
-        let answer = match &self.next {
+        let mut answer = match &self.next {
             Some(next) => next.progress(text, index, max),
             None => Ok(()),
         };
+        let mut screen = self.dialog.lock();
+        screen.progress_calls += 1;
+        if answer.is_ok() && self.dialog.cancel.pressed() {
+            // The user pressed Cancel: from this call on, the provider hears it.
+            let call = screen.progress_calls;
+            screen.cancel_from.get_or_insert(call);
+            answer = Err(HResult::MAPI_E_USER_CANCEL.into());
+        }
         let answered = answer.as_ref().err().map(Error::hresult);
-        self.dialog
-            .lock()
-            .progress(lossy(text), index, max, answered);
+        screen.progress(lossy(text), index, max, answered);
         answer
     }
 
@@ -199,6 +235,49 @@ struct Bar {
     max: u32,
     /// Log mode: the last quarter a line was written for (0 to 3).
     quarter: u32,
+    /// What is shown in place of `index/max`, if not that.
+    shown: Option<String>,
+}
+
+/// The contents phase as a whole: which folder it is at, and how far into it.
+struct Overall {
+    /// The folder now being synchronized, from 1.
+    position: u32,
+    folders: u32,
+    /// Messages of the folders before this one, and of this one so far.
+    messages_before: u64,
+    index: u32,
+    max: u32,
+}
+
+impl Overall {
+    /// Messages synchronized so far, all folders together.
+    fn messages(&self) -> u64 {
+        self.messages_before + u64::from(self.index.min(self.max))
+    }
+
+    /// The phase as a bar: each folder an equal share, filled as its messages arrive.
+    fn bar(&self) -> Bar {
+        const SHARE: u32 = 1000;
+        let within = if self.max == 0 {
+            0
+        } else {
+            (u64::from(self.index.min(self.max)) * u64::from(SHARE) / u64::from(self.max)) as u32
+        };
+        let done = self.position.saturating_sub(1) * SHARE + within;
+        let mut bar = Bar::new(
+            format!(
+                "{} message{} so far",
+                self.messages(),
+                plural64(self.messages())
+            ),
+            String::new(),
+            done,
+            self.folders.max(1) * SHARE,
+        );
+        bar.shown = Some(format!("{}/{}", self.position, self.folders));
+        bar
+    }
 }
 
 impl Bar {
@@ -209,6 +288,7 @@ impl Bar {
             index,
             max,
             quarter: 0,
+            shown: None,
         }
     }
 
@@ -245,10 +325,18 @@ impl Bar {
 struct Screen {
     out: Box<dyn Write + Send>,
     tty: bool,
+    /// Terminal mode: colours (off when `NO_COLOR` is set).
+    color: bool,
     hierarchy: Option<Bar>,
     contents: Option<Bar>,
+    /// The contents phase as a whole, once it has started.
+    overall: Option<Overall>,
     /// Progress whose text is not a [`ProgressStep`].
     other: Option<Bar>,
+    /// `Progress` calls so far.
+    progress_calls: u64,
+    /// The `Progress` call from which the Cancel button answered `MAPI_E_USER_CANCEL`.
+    cancel_from: Option<u64>,
     errors: usize,
     cancelled: bool,
     done: Option<HResult>,
@@ -293,10 +381,17 @@ impl Screen {
                     bar.label = "done".to_owned();
                 }
                 if let Some(q) = quarter {
-                    self.log(&format!("Hierarchy  {index}/{max} folders ({}%)", q * 25));
+                    self.log(&format!(
+                        "Hierarchy  {index}/{max} folder{} ({}%)",
+                        plural(max),
+                        q * 25
+                    ));
                 }
                 if complete {
-                    self.log(&format!("Hierarchy  done: {index}/{max} folders"));
+                    self.log(&format!(
+                        "Hierarchy  done: {index}/{max} folder{}",
+                        plural(max)
+                    ));
                     force = true;
                 }
             }
@@ -311,6 +406,30 @@ impl Screen {
                     0 => "empty".to_owned(),
                     n => format!("{n} message{}", plural(n)),
                 };
+                self.overall = Some(match self.overall.take() {
+                    // The next folder: what the last one got through is done.
+                    Some(o) if position > o.position => Overall {
+                        position,
+                        folders,
+                        messages_before: o.messages(),
+                        index: 0,
+                        max: messages,
+                    },
+                    Some(o) => Overall {
+                        position,
+                        folders,
+                        index: 0,
+                        max: messages,
+                        ..o
+                    },
+                    None => Overall {
+                        position,
+                        folders,
+                        messages_before: 0,
+                        index: 0,
+                        max: messages,
+                    },
+                });
                 self.log(&format!("Contents   {folder} ({detail}): {size}"));
                 self.contents = Some(Bar::new(folder, detail, 0, messages));
                 force = true;
@@ -335,11 +454,25 @@ impl Screen {
                 bar.index = index;
                 let quarter = bar.crossed_quarter();
                 let complete = bar.complete();
+                if let Some(overall) = &mut self.overall {
+                    overall.index = index;
+                    overall.max = messages;
+                }
                 if let Some(q) = quarter {
                     self.log(&format!("Contents   {folder}: {index}/{max} ({}%)", q * 25));
                 }
                 if complete {
-                    self.log(&format!("Contents   {folder}: done, {index}/{max}"));
+                    let so_far = match &self.overall {
+                        Some(o) => format!(
+                            " ({} message{} so far, folder {}/{})",
+                            o.messages(),
+                            plural64(o.messages()),
+                            o.position,
+                            o.folders
+                        ),
+                        None => String::new(),
+                    };
+                    self.log(&format!("Contents   {folder}: done, {index}/{max}{so_far}"));
                     force = true;
                 }
             }
@@ -434,8 +567,10 @@ impl Screen {
     /// A line that stays: in terminal mode above the live bars, which are drawn again below it.
     fn permanent(&mut self, line: &str) {
         let mut text = self.erase_live();
-        text.push_str(line);
-        text.push('\n');
+        for part in wrapped(line, COLUMNS) {
+            text.push_str(&part);
+            text.push('\n');
+        }
         if self.tty && self.live_lines > 0 {
             self.live_lines = 0;
             text.push_str(&self.live());
@@ -475,18 +610,20 @@ impl Screen {
     fn live(&mut self) -> String {
         self.dirty = false;
         let mut text = String::new();
+        let overall = self.overall.as_ref().map(Overall::bar);
         let bars = [
-            ("Hierarchy", &self.hierarchy),
-            ("Contents", &self.contents),
-            ("Progress", &self.other),
+            ("Hierarchy", self.hierarchy.as_ref()),
+            ("Contents", self.contents.as_ref()),
+            ("Overall", overall.as_ref()),
+            ("Progress", self.other.as_ref()),
         ];
         let mut lines = 0;
         for (phase, bar) in bars {
             let Some(bar) = bar else { continue };
-            let count = if bar.max == 0 {
-                "empty".to_owned()
-            } else {
-                format!("{}/{}", bar.index, bar.max)
+            let count = match &bar.shown {
+                Some(shown) => shown.clone(),
+                None if bar.max == 0 => "empty".to_owned(),
+                None => format!("{}/{}", bar.index, bar.max),
             };
             let label = if bar.detail.is_empty() {
                 truncated(&bar.label, LABEL_WIDTH)
@@ -500,9 +637,9 @@ impl Screen {
         text
     }
 
-    /// The escape code for `code`, in terminal mode only.
+    /// The escape code for `code`, in terminal mode with colours only.
     fn style(&self, code: &'static str) -> &'static str {
-        if self.tty {
+        if self.tty && self.color {
             code
         } else {
             ""
@@ -522,11 +659,63 @@ const YELLOW: &str = "\x1b[33m";
 const RESET: &str = "\x1b[0m";
 
 fn plural(n: u32) -> &'static str {
+    plural64(n.into())
+}
+
+fn plural64(n: u64) -> &'static str {
     if n == 1 {
         ""
     } else {
         "s"
     }
+}
+
+/// The columns `text` takes on a terminal: its characters, less the colour escape codes.
+fn width(text: &str) -> usize {
+    let mut columns = 0;
+    let mut escape = false;
+    for c in text.chars() {
+        match (escape, c) {
+            (false, '\x1b') => escape = true,
+            (true, 'm') => escape = false,
+            (true, _) => {}
+            (false, _) => columns += 1,
+        }
+    }
+    columns
+}
+
+/// `line` cut at spaces into lines of at most `columns`, each after the first indented by
+/// [`INDENT`] so that it lines up with the text after the label; a word longer than a line is
+/// cut where the line ends.
+fn wrapped(line: &str, columns: usize) -> Vec<String> {
+    if width(line) <= columns {
+        return vec![line.to_owned()];
+    }
+    let indent = " ".repeat(INDENT);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    // Whether `current` holds a word yet, beyond its indent.
+    let mut has_words = false;
+    for word in line.split(' ') {
+        if has_words && width(&current) + 1 + width(word) > columns {
+            lines.push(std::mem::replace(&mut current, indent.clone()));
+            has_words = false;
+        }
+        if has_words {
+            current.push(' ');
+        }
+        current.push_str(word);
+        has_words = true;
+        while width(&current) > columns {
+            let head: String = current.chars().take(columns).collect();
+            let rest: String = current.chars().skip(columns).collect();
+            lines.push(head);
+            current = format!("{indent}{rest}");
+        }
+    }
+    lines.push(current);
+    lines
 }
 
 /// At most `width` characters of `text`, with `…` when cut.
@@ -564,11 +753,15 @@ pub struct DemoOptions {
     pub flaky: Flaky,
     /// The `SYNC_*` flags the simulated Outlook passes.
     pub flags: SyncFlags,
+    /// The dialog's Cancel button: [`CancelButton::ctrl_c`] in the example.
+    pub cancel: CancelButton,
+    /// Terminal mode: draw in colour (the example turns it off when `NO_COLOR` is set).
+    pub color: bool,
 }
 
 impl Default for DemoOptions {
     /// Six folders (137 messages), 25 ms a message (about 3.5 s in all), no Cancel, `Archive`
-    /// flaky, hierarchy and contents downloaded.
+    /// flaky, hierarchy and contents downloaded, a Cancel button of its own, colours.
     fn default() -> Self {
         DemoOptions {
             folders: 6,
@@ -576,6 +769,8 @@ impl Default for DemoOptions {
             cancel_after: None,
             flaky: Flaky::Default,
             flags: SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS,
+            cancel: CancelButton::default(),
+            color: true,
         }
     }
 }
@@ -626,6 +821,8 @@ pub struct DemoOutcome {
     pub errors_shown: usize,
     /// Whether the simulated user's Cancel was delivered.
     pub cancelled: bool,
+    /// The `Progress` call from which the Cancel button (Ctrl-C) answered `MAPI_E_USER_CANCEL`.
+    pub cancel_button_from: Option<u64>,
     /// How many `Progress` calls the provider made.
     pub progress_calls: usize,
 }
@@ -635,7 +832,7 @@ impl DemoOutcome {
     /// nothing leaked. A cancelled or partly failed synchronization passes when it was reported
     /// correctly.
     pub fn passed(&self) -> bool {
-        self.verdict.passed() && self.leaks.is_empty()
+        self.verdict.passed() && self.leaks.is_empty() && self.report.is_clean()
     }
 }
 
@@ -647,17 +844,18 @@ impl DemoOutcome {
 /// Options naming a folder the account does not have are written as an error line and make no
 /// folder flaky; check them first with [`DemoOptions::store`].
 pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) -> DemoOutcome {
-    let dialog = Dialog::new(out, tty);
+    let dialog = Dialog::new(out, tty, options.color).with_cancel_button(options.cancel.clone());
     let store = options.store().unwrap_or_else(|problem| {
         dialog.line(&format!("Options    {problem}: no folder will fail"));
         FakeImapStore::demo(options.folders).with_delay(options.delay)
     });
 
     let mut header = format!(
-        "Send/Receive: {} folder{}, {} messages, {}",
+        "Send/Receive: {} folder{}, {} message{}, {}",
         store.folders().len(),
-        plural(store.folders().len() as u32),
+        plural64(store.folders().len() as u64),
         store.total_messages(),
+        plural64(store.total_messages()),
         options.flags
     );
     if let Some(flaky) = store.flaky_folder() {
@@ -686,8 +884,19 @@ pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) ->
             dialog.callback_forwarding_to(recorder)
         });
 
-    let verdict = run.verdict();
     let records = run.records();
+    let cancel_button_from = dialog.cancel_button_from();
+    let verdict = match cancel_button_from {
+        // The recorder answered as its script said; the provider heard the Cancel button.
+        Some(from) => {
+            let heard = as_heard(records.clone(), from);
+            Checker::new()
+                .strict()
+                .done_event(run.report().done_event)
+                .check(&heard, run.recorder().lost())
+        }
+        None => run.verdict(),
+    };
     let progress_calls = records
         .iter()
         .filter(|r| r.call.slot() == Slot::Progress)
@@ -696,15 +905,20 @@ pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) ->
 
     let outcome = if verdict.passed() { "passed" } else { "FAILED" };
     dialog.line(&format!(
-        "Protocol   {outcome}: strict check of {} calls, {}",
+        "Protocol   {outcome}: strict check of {} call{}, {}",
         records.len(),
+        plural64(records.len() as u64),
         match verdict.findings().len() {
             0 => "no findings".to_owned(),
-            n => format!("{n} finding(s):"),
+            1 => "1 finding:".to_owned(),
+            n => format!("{n} findings:"),
         }
     ));
     for finding in verdict.findings() {
-        dialog.line(&format!("             {finding}"));
+        dialog.line(&format!("{:INDENT$}{finding}", ""));
+    }
+    if !run.report().is_clean() {
+        dialog.line(&format!("Host       {}", run.report()));
     }
     if leaks.is_empty() {
         dialog.line("Leaks      none: every callback reference released, the done event closed");
@@ -719,8 +933,24 @@ pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) ->
         verdict,
         errors_shown: dialog.errors_shown(),
         cancelled: dialog.cancelled(),
+        cancel_button_from,
         progress_calls,
         leaks,
         report: run.report().clone(),
     }
+}
+
+/// `records` as the provider heard them: every `Progress` from the `from`th on that the recorder
+/// answered `S_OK` was answered `MAPI_E_USER_CANCEL` by the Cancel button in front of it.
+fn as_heard(mut records: Vec<Record>, from: u64) -> Vec<Record> {
+    let mut progress = 0;
+    for record in &mut records {
+        if let Call::Progress { .. } = record.call {
+            progress += 1;
+            if progress >= from && record.answer == HResult::S_OK {
+                record.answer = HResult::MAPI_E_USER_CANCEL;
+            }
+        }
+    }
+    records
 }

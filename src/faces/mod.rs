@@ -3,3 +3,6 @@
 
 #[cfg(feature = "capi")]
 mod capi;
+
+#[cfg(feature = "windows-core")]
+pub mod windows;

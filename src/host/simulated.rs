@@ -64,6 +64,7 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 pub struct SimulatedHost {
     timeout: Duration,
     session: Option<Unknown>,
+    grace: Duration,
 }
 
 impl Default for SimulatedHost {
@@ -78,6 +79,7 @@ impl SimulatedHost {
         SimulatedHost {
             timeout: Duration::from_secs(30),
             session: None,
+            grace: GRACE,
         }
     }
 
@@ -90,6 +92,12 @@ impl SimulatedHost {
     /// The object to pass as `MAPISIB.psesSync`.
     pub fn session(mut self, session: Unknown) -> SimulatedHost {
         self.session = Some(session);
+        self
+    }
+
+    /// The grace for what a provider does just after signalling ([`GRACE`] unless changed).
+    pub(crate) fn grace(mut self, grace: Duration) -> SimulatedHost {
+        self.grace = grace;
         self
     }
 
@@ -133,7 +141,7 @@ impl SimulatedHost {
         let mut outcome = Outcome::new(HResult::S_OK, done_event);
         if let Err(e) = started {
             outcome.started = e.hresult();
-            return outcome.report(&watch, &watcher, started_at);
+            return outcome.report(&watch, &watcher, started_at, self.grace);
         }
         outcome.held = event.is_some();
         if let Some(event) = &event {
@@ -143,10 +151,10 @@ impl SimulatedHost {
         }
         if outcome.signalled {
             // A provider may signal just before calling Done: give Done a moment more.
-            watch.wait_for_done(Instant::now() + GRACE);
+            watch.wait_for_done(Instant::now() + self.grace);
         }
-        outcome.close(&watch);
-        outcome.report(&watch, &watcher, started_at)
+        outcome.close(&watch, self.grace);
+        outcome.report(&watch, &watcher, started_at, self.grace)
     }
 }
 
@@ -175,7 +183,7 @@ impl Outcome {
     /// Closes the done event if it is the host's: when `Done` brought it back, or never came
     /// with any handle. When `Done` brought back NULL the provider kept it: the host waits, with
     /// the same grace as for `Done`, for the provider to close it.
-    fn close(&mut self, watch: &DoneWatch) {
+    fn close(&mut self, watch: &DoneWatch, grace: Duration) {
         if self.done_event.is_null() {
             return;
         }
@@ -187,7 +195,7 @@ impl Outcome {
         if callback_closed {
             self.closer = EventCloser::Callback;
         } else if kept_by_provider {
-            if wait_until_closed(self.done_event, Instant::now() + GRACE) {
+            if wait_until_closed(self.done_event, Instant::now() + grace) {
                 self.closer = EventCloser::Provider;
             }
         } else {
@@ -198,23 +206,31 @@ impl Outcome {
         }
     }
 
-    fn report(self, watch: &DoneWatch, watcher: &Spared, started_at: Instant) -> SyncReport {
+    fn report(
+        self,
+        watch: &DoneWatch,
+        watcher: &Spared,
+        started_at: Instant,
+        grace: Duration,
+    ) -> SyncReport {
         // A provider may give back its references a moment after signalling: the same grace.
-        poll_until(Instant::now() + GRACE, || {
+        poll_until(Instant::now() + grace, || {
             !matches!(watcher.others(), Ok(1..))
         });
         let over_released = watcher.others().err().unwrap_or(0);
-        let seen = watch.seen();
+        // Moved, not copied: the report is the last reader of the notes. A call a provider makes
+        // after this is noted where nobody looks, as it would be after a copy.
+        let mut seen = watch.seen();
         SyncReport {
             started: self.started,
             done_event: self.done_event,
             signalled: self.signalled,
-            done_calls: seen.calls.clone(),
+            done_calls: std::mem::take(&mut seen.calls),
             closed: self.closed,
             closer: self.closer,
             held: self.held,
             elapsed: started_at.elapsed(),
-            refused: seen.refused.clone(),
+            refused: std::mem::take(&mut seen.refused),
             over_released,
         }
     }

@@ -173,7 +173,7 @@ impl SyncWorkerBuilder {
         let handle = event.handle();
         let context = SyncContext { request };
         let spawned = thread::Builder::new()
-            .name("mapisync-sync".into())
+            .name(worker_name())
             .stack_size(self.stack_size)
             .spawn(move || run(context, work, event));
         match spawned {
@@ -188,6 +188,17 @@ impl SyncWorkerBuilder {
             }
         }
     }
+}
+
+/// The name of every worker thread.
+const WORKER_NAME: &str = "mapisync-sync";
+
+/// [`WORKER_NAME`] with room for the NUL the thread's name gets, so that naming the thread takes
+/// one allocation rather than an allocation and a reallocation.
+fn worker_name() -> String {
+    let mut name = String::with_capacity(WORKER_NAME.len() + 1);
+    name.push_str(WORKER_NAME);
+    name
 }
 
 /// The body of the worker thread.

@@ -18,6 +18,8 @@ use crate::core::text::MAX_TEXT_LEN;
 use crate::core::text::{read_text, read_text_unaligned};
 use crate::core::unwind::guard;
 
+mod success_codes;
+
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
 /// a store provider reports its synchronization to. Wrap it with [`ProgressCallback::new`].
 ///
@@ -66,9 +68,16 @@ pub trait SyncProgress: Send + Sync + 'static {
 
     /// `Done`: synchronization has finished with final status `hr`.
     ///
-    /// `event` is the done event the provider handed out through `MAPISIB.phSyncDoneEvent`
-    /// (it may be null). Per the reference, ownership of that handle passes to the callee here:
-    /// the implementation is the one that must close it.
+    /// `event` is the done event the provider handed out through `MAPISIB.phSyncDoneEvent`; the
+    /// reference passes it back so that the host can close it, and allows NULL (the provider then
+    /// keeps the event and closes it itself). Who closes a non-null `event` depends on where this
+    /// callback runs (`docs/sync-handshake.md`, "Who closes the done event"):
+    ///
+    /// - under [`SimulatedHost`](crate::SimulatedHost), and so under the test kit's `SyncTest`:
+    ///   the host does, after `Done`. The implementation must not close it;
+    /// - without a host, when this callback is an emulation layer's own and that layer called
+    ///   `SynchronizeInBackground` itself: the implementation (the layer) owns it and closes it,
+    ///   with [`Event::close_handle`](crate::Event::close_handle), once it no longer waits on it.
     fn done(&self, event: Handle, hr: HResult) -> Result<()>;
 
     /// Told when a call to `slot` was refused before it reached the implementation, because its
@@ -316,7 +325,10 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's
 /// vtable whatever made it. Adopting, borrowing, querying and comparing are [`ComPtr`]'s methods.
 /// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
-/// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`.
+/// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`. To see which success
+/// code the object returned, call [`progress_hr`](Self::progress_hr),
+/// [`error_hr`](Self::error_hr) or [`done_hr`](Self::done_hr): the same call, with the exact
+/// HRESULT as `Ok`.
 ///
 /// ```
 /// use mapisync::{abi, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};

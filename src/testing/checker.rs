@@ -69,18 +69,34 @@ impl Checker {
 
     /// Checks `records`; `lost` counts calls a bounded log could not keep.
     pub fn check(&self, records: &[Record], lost: u64) -> Verdict {
+        Verdict::new(self.findings(records, lost), self.strict, records)
+    }
+
+    /// The findings of [`check`](Self::check) alone, without a copy of the log.
+    pub(crate) fn findings(&self, records: &[Record], lost: u64) -> Vec<Finding> {
         let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
         if self.start_failed {
             findings.extend(no_call_after_failed_start(records));
-            return Verdict::new(findings, self.strict, records);
+            return findings;
         }
         let mut walk = Walk::default();
         for record in records {
-            findings.extend(RULES.iter().filter_map(|rule| rule(self, &walk, record)));
+            // A plain loop: the rules find nothing almost always, and `extend` would reserve
+            // for every record.
+            for rule in RULES {
+                if let Some(finding) = rule(self, &walk, record) {
+                    findings.push(finding);
+                }
+            }
             walk.step(record);
         }
         findings.extend(done_was_called(&walk, records.len()));
-        Verdict::new(findings, self.strict, records)
+        findings
+    }
+
+    /// True when this checker is strict.
+    pub(crate) fn is_strict(&self) -> bool {
+        self.strict
     }
 }
 

@@ -299,7 +299,7 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for _ in 0..3000 {
+        for _ in 0..if cfg!(miri) { 30 } else { 3000 } {
             let la = (next() % 12) as usize;
             let lb = (next() % 12) as usize;
             let alphabet = 1 + next() % 4;
@@ -311,9 +311,11 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only, and long on Miri's clock")]
     fn long_sequences_differing_everywhere_stay_valid() {
-        let a: Vec<u32> = (0..20_000).collect();
-        let b: Vec<u32> = (0..20_000).map(|i| i * 2 + 1).collect();
+        let n = 20_000;
+        let a: Vec<u32> = (0..n).collect();
+        let b: Vec<u32> = (0..n).map(|i| i * 2 + 1).collect();
         let runs = diff(&a, &b);
         let (mut i, mut j) = (0, 0);
         for run in &runs {

@@ -10,12 +10,16 @@
 //! - [`Silent`]: a callback that answers `S_OK` to everything and records nothing.
 //! - [`SyncTest`]: all of it around a [`SimulatedHost`](crate::SimulatedHost) in one call, and
 //!   [`SyncRun::assert_released`] for the references and handles left behind.
+//! - [`Explore`]: the provider under every host behaviour that matters (Cancel at each step,
+//!   failures answered to `Error` and `Done`, seeded random scripts), each failure shrunk to the
+//!   smallest [`Script`], printed as the code that replays it.
 //!
 //! The guide in `docs/testing-store-providers.md` walks through a first test.
 
 mod checker;
 mod diff;
 mod expect;
+mod explore;
 mod harness;
 mod record;
 mod recorder;
@@ -25,6 +29,7 @@ mod verdict;
 
 pub use checker::Checker;
 pub use expect::Expect;
+pub use explore::{Exploration, Explore, ExploreFailure, ExploreProgress};
 pub use harness::{Leak, SyncRun, SyncTest};
 pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;

@@ -24,6 +24,9 @@ struct Shared {
     log: Mutex<Log>,
 }
 
+/// Records a log has room for from the start.
+const INITIAL_RECORDS: usize = 128;
+
 #[derive(Debug, Default)]
 struct Log {
     /// What decides the answers; replaceable while calls arrive.
@@ -104,6 +107,9 @@ impl RecordingCallback {
             limit,
             log: Mutex::new(Log {
                 script,
+                // A synchronization makes dozens to thousands of calls: start past the first
+                // few doublings.
+                records: Vec::with_capacity(INITIAL_RECORDS.min(limit.unwrap_or(usize::MAX))),
                 ..Log::default()
             }),
         });
@@ -194,8 +200,13 @@ impl RecordingCallback {
 
     /// The protocol check of the log so far, with `checker`'s settings.
     pub fn check_with(&self, checker: &Checker) -> Verdict {
+        self.with_log(|records, lost| checker.check(records, lost))
+    }
+
+    /// `f` of the records so far and the calls lost, under the log's lock: no copy.
+    pub(crate) fn with_log<R>(&self, f: impl FnOnce(&[Record], u64) -> R) -> R {
         let log = self.shared.log.lock();
-        checker.check(&log.records, log.lost)
+        f(&log.records, log.lost)
     }
 }
 

@@ -1,17 +1,20 @@
 //! Scripted answers: what each slot of the recording callback returns, call by call.
 
+mod print;
+
 use std::ops::{Bound, RangeBounds};
 
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 
-/// One rule: calls `first..=last` (counted from 1, per slot) of `slot` answer `answer`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Rule {
-    slot: Slot,
-    first: u64,
-    last: u64,
-    answer: HResult,
+/// One rule: calls `first..=last` (counted from 1, per slot) of `slot` answer `answer`; `last`
+/// is `u64::MAX` for "from `first` on".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Rule {
+    pub(crate) slot: Slot,
+    pub(crate) first: u64,
+    pub(crate) last: u64,
+    pub(crate) answer: HResult,
 }
 
 /// What each slot of a [`RecordingCallback`](super::RecordingCallback) answers, to play the user
@@ -30,6 +33,24 @@ struct Rule {
 /// assert_eq!(script.answer_for(Slot::Progress, 30), HResult::MAPI_E_USER_CANCEL);
 /// assert_eq!(script.answer_for(Slot::Error, 1), HResult::E_FAIL);
 /// assert_eq!(script.answer_for(Slot::Error, 2), HResult::S_OK);
+/// ```
+///
+/// A script prints as the Rust expression that builds it, in the fewest rules that answer every
+/// call the same way, so a failing script found by [`Explore`](super::Explore) pastes straight
+/// into a test:
+///
+/// ```
+/// use mapisync::{HResult, Slot};
+/// use mapisync::testing::Script;
+///
+/// let script = Script::new()
+///     .answer(Slot::Progress, 7..=9, HResult::MAPI_E_USER_CANCEL)
+///     .answer(Slot::Progress, 10.., HResult::MAPI_E_USER_CANCEL)
+///     .answer(Slot::Error, 1..=1, HResult::E_FAIL);
+/// assert_eq!(
+///     script.to_string(),
+///     "Script::new().cancel_progress_from(7).answer(Slot::Error, 1..=1, HResult::E_FAIL)"
+/// );
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Script {
@@ -76,6 +97,17 @@ impl Script {
     /// `MAPI_E_USER_CANCEL` from the `n`th `Progress` on: the user pressed Cancel.
     pub fn cancel_progress_from(self, n: u64) -> Script {
         self.answer(Slot::Progress, n.., HResult::MAPI_E_USER_CANCEL)
+    }
+
+    /// The rules, first match first.
+    pub(crate) fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// A script of exactly `rules` (each answer a failure code).
+    pub(crate) fn from_rules(rules: Vec<Rule>) -> Script {
+        debug_assert!(rules.iter().all(|r| r.answer.is_failure()));
+        Script { rules }
     }
 
     /// What call number `ordinal` (from 1) of `slot` answers.

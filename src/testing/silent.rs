@@ -11,7 +11,7 @@ use widestring::U16CStr;
 /// For tests, examples and benchmarks that need a callback to hand a provider but assert nothing
 /// about what it is told; use [`RecordingCallback`](super::RecordingCallback) to look at the calls.
 /// `Done`'s event handle is left alone: whoever waits on the event closes it, as
-/// [`SimulatedHost`](crate::host::simulated::SimulatedHost) does.
+/// [`SimulatedHost`](crate::SimulatedHost) does.
 ///
 /// ```
 /// use mapisync::testing::Silent;

@@ -58,11 +58,6 @@ impl Verdict {
         }
     }
 
-    /// The call log the findings are about.
-    pub(crate) fn log(&self) -> &[Record] {
-        &self.log
-    }
-
     /// Adds a finding only the caller could see (the host's, say).
     pub(crate) fn push(&mut self, finding: Finding) {
         self.findings.push(finding);
@@ -75,12 +70,17 @@ impl Verdict {
 
     /// True if nothing fails the check: no error, and in strict mode no warning either.
     pub fn passed(&self) -> bool {
-        let bar = if self.strict {
+        Verdict::passes(&self.findings, self.strict)
+    }
+
+    /// True if none of `findings` fails a check (`strict`: warnings fail it too).
+    pub(crate) fn passes(findings: &[Finding], strict: bool) -> bool {
+        let bar = if strict {
             Severity::Warning
         } else {
             Severity::Error
         };
-        self.findings.iter().all(|f| f.severity < bar)
+        findings.iter().all(|f| f.severity < bar)
     }
 
     /// True for a strict check (warnings fail it too).

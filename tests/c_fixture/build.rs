@@ -7,6 +7,11 @@ fn main() {
 
     let mut build = cc::Build::new();
     build.file("c/fixture.c").include("c");
+    // Kernel events from C, on Windows targets only.
+    println!("cargo:rerun-if-changed=c/win32_events.c");
+    if std::env::var("CARGO_CFG_WINDOWS").is_ok() {
+        build.file("c/win32_events.c");
+    }
     let compiler = build.get_compiler();
     if compiler.is_like_msvc() {
         // Untested here; <stdatomic.h> needs the experimental switch on MSVC.

@@ -597,3 +597,24 @@ extern "C" {
         out: *mut FixtureStoreRecord,
     ) -> usize;
 }
+
+/// Kernel events from C (`c/win32_events.c`), Windows targets only.
+#[cfg(windows)]
+pub mod win32 {
+    use core::ffi::c_void;
+
+    /// `fixture_win32_wait_and_close`'s bit for a `CloseHandle` that succeeded.
+    pub const CLOSED: u32 = 1 << 16;
+
+    extern "C" {
+        /// `CreateEventW(NULL, TRUE, FALSE, NULL)`: a C provider's done event; null on failure.
+        pub fn fixture_win32_event_new() -> *mut c_void;
+
+        /// `SetEvent(event)`: usable as the C store's signal function.
+        pub fn fixture_win32_event_set(event: *mut c_void);
+
+        /// A C host's end of a run: `WaitForSingleObject(event, ms)`, then `CloseHandle(event)`.
+        /// The wait's result in the low 16 bits (0: signalled), [`CLOSED`] if the close succeeded.
+        pub fn fixture_win32_wait_and_close(event: *mut c_void, ms: u32) -> u32;
+    }
+}

@@ -1,0 +1,238 @@
+//! The test kit at the speed of the work it checks, in callgrind instruction counts compared in
+//! the same run, and the exploration rate in scenarios per second.
+//!
+//! - `sync_test_cycle`: `SyncTest::run`, `assert_protocol`, `assert_calls`, `assert_released`
+//!   of a provider making 100 calls (99 `Progress`, `Done`), against its floor: a bare thread
+//!   that pushes 100 records into a `Vec`, joined.
+//! - `round_trip`: one `SimulatedHost::run` of a provider that calls `Done` at once (the worker
+//!   thread, the done event, the wait, the close), against its floor: a thread spawned to
+//!   signal a condition variable the caller waits on.
+//! - `explore`: `Explore::run` of a 10-call provider, timed: scenarios per second.
+//!
+//! `cargo bench --bench kit` runs this binary under `valgrind --tool=callgrind` once per
+//! operation with `N` repetitions and once with `2N`, and reports `(Ir(2N) - Ir(N)) / N`, as
+//! `benches/instructions.rs` does. Without valgrind, or under `cargo test --benches`, each
+//! operation runs a few times as a smoke test and the exploration runs briefly.
+
+use std::hint::black_box;
+use std::process::Command;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use mapisync::testing::{Expect, Explore, SyncTest};
+use mapisync::{
+    HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags, SyncProgress,
+    SyncProvider, SyncRequest, SyncWorker, U16CStr,
+};
+
+/// Repetitions in the smaller of the two counted runs.
+const N: u64 = 200;
+
+/// A provider making `progress` `Progress` calls, then `Done(S_OK)`.
+struct Calls {
+    progress: u32,
+}
+
+impl SyncProvider for Calls {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        let n = self.progress;
+        SyncWorker::spawn(request, move |sync| {
+            for i in 1..=n {
+                sync.progress(None, i, n)?;
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+/// A host-side callback that does nothing.
+struct Quiet;
+
+impl SyncProgress for Quiet {
+    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+        Ok(())
+    }
+    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+        Ok(())
+    }
+    fn done(&self, _: Handle, _: HResult) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// What the floor of the SyncTest cycle pushes: about a record's size.
+#[derive(Clone, Copy)]
+#[allow(dead_code)] // written, never read: the floor is the writing
+struct Pushed {
+    seq: u64,
+    index: u32,
+    max: u32,
+    answer: i32,
+}
+
+fn sync_test_cycle(n: u64) {
+    let store = MapiSync::new(Calls { progress: 99 });
+    let test = SyncTest::new();
+    let expect = Expect::new().progress(1..=99, 99).done(HResult::S_OK);
+    for _ in 0..n {
+        let run = test.run(black_box(&store));
+        run.assert_protocol();
+        run.assert_calls(&expect);
+        run.assert_released();
+        black_box(run);
+    }
+}
+
+fn sync_test_cycle_floor(n: u64) {
+    for _ in 0..n {
+        let worker = thread::spawn(|| {
+            let mut log = Vec::new();
+            for i in 0..100u32 {
+                log.push(black_box(Pushed {
+                    seq: u64::from(i),
+                    index: i,
+                    max: 100,
+                    answer: 0,
+                }));
+            }
+            log
+        });
+        black_box(worker.join().unwrap());
+    }
+}
+
+fn round_trip(n: u64) {
+    let store = MapiSync::new(Calls { progress: 0 });
+    let host = SimulatedHost::new();
+    let callback = ProgressCallback::new(Quiet);
+    for _ in 0..n {
+        let report = host.run(
+            black_box(&store),
+            SyncFlags::DOWNLOAD_CONTENTS,
+            callback.clone(),
+        );
+        black_box(report);
+    }
+}
+
+fn round_trip_floor(n: u64) {
+    for _ in 0..n {
+        let signal = Arc::new((Mutex::new(false), Condvar::new()));
+        let theirs = Arc::clone(&signal);
+        thread::spawn(move || {
+            *theirs.0.lock().unwrap() = true;
+            theirs.1.notify_all();
+        });
+        let mut done = signal.0.lock().unwrap();
+        while !*done {
+            done = signal.1.wait(done).unwrap();
+        }
+    }
+}
+
+/// A counted operation: its `group/contender` name, and what runs it `n` times.
+type Operation = (&'static str, fn(u64));
+
+/// Every counted operation.
+const OPERATIONS: &[Operation] = &[
+    ("sync_test_cycle/mapisync", sync_test_cycle),
+    ("sync_test_cycle/floor", sync_test_cycle_floor),
+    ("round_trip/mapisync", round_trip),
+    ("round_trip/floor", round_trip_floor),
+];
+
+/// Instructions callgrind counted for `name` run `n` times in a fresh process.
+fn count(name: &str, n: u64) -> Option<u64> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(exe)
+        .args(["run", name, &n.to_string()])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .find_map(|line| line.split("Collected :").nth(1)?.trim().parse().ok())
+}
+
+fn valgrind_works() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Scenarios per second of an exploration of a 10-call provider (9 `Progress`, `Done`) with
+/// `cases` random scripts: the best of `rounds`.
+fn exploration_rate(cases: u32, rounds: u32) -> (usize, f64) {
+    let explore = Explore::new().cases(cases).timeout(Duration::from_secs(5));
+    let mut best = (0, 0.0);
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let exploration = explore.run(|| MapiSync::new(Calls { progress: 9 }));
+        let seconds = started.elapsed().as_secs_f64();
+        exploration.assert_passed();
+        let rate = exploration.scenarios() as f64 / seconds;
+        if rate > best.1 {
+            best = (exploration.scenarios(), rate);
+        }
+    }
+    best
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("run") {
+        let n = args[2].parse().expect("repetitions");
+        let (_, op) = OPERATIONS
+            .iter()
+            .find(|(name, _)| *name == args[1])
+            .expect("a known operation");
+        op(n);
+        return;
+    }
+    let benching = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--test");
+    if !benching {
+        for (_, op) in OPERATIONS {
+            op(2);
+        }
+        let (scenarios, _) = exploration_rate(10, 1);
+        println!(
+            "kit: {} operations and {scenarios} scenarios ran (not counted)",
+            OPERATIONS.len()
+        );
+        return;
+    }
+
+    let (scenarios, rate) = exploration_rate(5_000, 5);
+    println!("explore/10-call provider: {rate:.0} scenarios/s (best of 5 runs of {scenarios})");
+
+    if !valgrind_works() {
+        println!("valgrind not found: no instruction counts");
+        return;
+    }
+    println!("instructions per operation (callgrind Ir, (Ir(2N) - Ir(N)) / N, N = {N})");
+    let mut per_op = Vec::new();
+    for (name, _) in OPERATIONS {
+        let (Some(once), Some(twice)) = (count(name, N), count(name, 2 * N)) else {
+            println!("{name:32} failed under valgrind");
+            continue;
+        };
+        let ir = (twice as f64 - once as f64) / N as f64;
+        println!("{name:32} {ir:12.0}");
+        per_op.push((*name, ir));
+    }
+    let ir = |name: &str| per_op.iter().find(|(n, _)| *n == name).map(|&(_, ir)| ir);
+    for group in ["sync_test_cycle", "round_trip"] {
+        if let (Some(ours), Some(floor)) = (
+            ir(&format!("{group}/mapisync")),
+            ir(&format!("{group}/floor")),
+        ) {
+            println!("{group}: {:.2}x its floor", ours / floor);
+        }
+    }
+}

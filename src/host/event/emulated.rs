@@ -1,0 +1,155 @@
+//! Emulated events, off Windows: a registry of handle values, each naming a flag and a condition
+//! variable.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use super::{bad_handle, EventReset};
+use crate::core::error::Result;
+use crate::core::handle::Handle;
+
+#[derive(Debug)]
+struct State {
+    signalled: Mutex<bool>,
+    changed: Condvar,
+    reset: EventReset,
+}
+
+/// Open handles, by value. The map holds a reference on each event while its handle is open.
+static OPEN: Mutex<BTreeMap<usize, Arc<State>>> = Mutex::new(BTreeMap::new());
+/// The next handle value / 4. Never reused, so a stale handle is never mistaken for a new one.
+static NEXT: AtomicUsize = AtomicUsize::new(0x100);
+
+/// An emulated event object and the handle it is registered under.
+///
+/// An `Event` value keeps the event itself alive, whether or not its handle is still open: a
+/// provider's worker can always signal the event it created, even after the host has closed the
+/// handle. `Clone` gives another reference to the same event.
+#[derive(Clone, Debug)]
+pub struct Event {
+    handle: Handle,
+    state: Arc<State>,
+}
+
+impl Event {
+    /// Creates an unsignalled event and opens a new handle for it.
+    pub fn new(reset: EventReset) -> Event {
+        let state = Arc::new(State {
+            signalled: Mutex::new(false),
+            changed: Condvar::new(),
+            reset,
+        });
+        // Relaxed: the counter only has to hand out distinct values.
+        let value = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
+        OPEN.lock().insert(value, Arc::clone(&state));
+        Event {
+            handle: Handle(value as *mut core::ffi::c_void),
+            state,
+        }
+    }
+
+    /// The event an open handle names. `E_HANDLE` if the handle is null, was never created by
+    /// [`Event::new`], or has been closed.
+    pub fn from_handle(handle: Handle) -> Result<Event> {
+        let state = OPEN
+            .lock()
+            .get(&(handle.0 as usize))
+            .cloned()
+            .ok_or_else(|| bad_handle(handle))?;
+        Ok(Event { handle, state })
+    }
+
+    /// Closes an open handle. The event lives on for the `Event` values still held.
+    /// `E_HANDLE` if the handle is null, unknown, or already closed.
+    pub fn close_handle(handle: Handle) -> Result<()> {
+        match OPEN.lock().remove(&(handle.0 as usize)) {
+            Some(_) => Ok(()),
+            None => Err(bad_handle(handle)),
+        }
+    }
+
+    /// True while `handle` is open.
+    pub fn is_open(handle: Handle) -> bool {
+        OPEN.lock().contains_key(&(handle.0 as usize))
+    }
+
+    /// How many handles are open in the whole process, for leak accounting.
+    pub fn open_handles() -> usize {
+        OPEN.lock().len()
+    }
+
+    /// The handle this event was registered under (it may have been closed since).
+    pub fn handle(&self) -> Handle {
+        self.handle
+    }
+
+    /// Signals the event, waking the waiters (all of them for a manual-reset event, one for an
+    /// auto-reset event).
+    pub fn set(&self) {
+        let mut signalled = self.state.signalled.lock();
+        *signalled = true;
+        match self.state.reset {
+            EventReset::Manual => {
+                self.state.changed.notify_all();
+            }
+            EventReset::Auto => {
+                self.state.changed.notify_one();
+            }
+        }
+    }
+
+    /// Returns the event to the unsignalled state.
+    pub fn reset(&self) {
+        *self.state.signalled.lock() = false;
+    }
+
+    /// True while the event is signalled.
+    pub fn is_set(&self) -> bool {
+        *self.state.signalled.lock()
+    }
+
+    /// Waits until the event is signalled.
+    pub fn wait(&self) {
+        let mut signalled = self.state.signalled.lock();
+        while !*signalled {
+            self.state.changed.wait(&mut signalled);
+        }
+        self.consume(&mut signalled);
+    }
+
+    /// Waits until the event is signalled or `timeout` has passed; true if it was signalled.
+    pub fn wait_timeout(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now().checked_add(timeout);
+        let mut signalled = self.state.signalled.lock();
+        while !*signalled {
+            let timed_out = match deadline {
+                Some(deadline) => self
+                    .state
+                    .changed
+                    .wait_until(&mut signalled, deadline)
+                    .timed_out(),
+                // A timeout too long to represent is a wait without one.
+                None => {
+                    self.state.changed.wait(&mut signalled);
+                    false
+                }
+            };
+            if timed_out && !*signalled {
+                return false;
+            }
+        }
+        self.consume(&mut signalled);
+        true
+    }
+
+    /// What a successful wait does to the state.
+    fn consume(&self, signalled: &mut bool) {
+        if self.state.reset == EventReset::Auto {
+            *signalled = false;
+        }
+    }
+}

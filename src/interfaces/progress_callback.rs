@@ -259,14 +259,15 @@ unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     index: ULONG,
     max: ULONG,
 ) -> HRESULT {
+    let aligned = text.is_aligned();
+    if !aligned {
+        // SAFETY: the caller's guarantees, and `text` is not null.
+        return unsafe { progress_unaligned::<T>(this, text, index, max) };
+    }
     if text.is_null() {
         // SAFETY: `progress_thunk`, the only caller, has just tested `text` against NULL. Saying
         // so lets the compiler drop the read's own test, which pays for the alignment test.
         unsafe { core::hint::unreachable_unchecked() }
-    }
-    if !text.is_aligned() {
-        // SAFETY: the caller's guarantees, and `text` is not null.
-        return unsafe { progress_unaligned::<T>(this, text, index, max) };
     }
     // SAFETY: the caller holds a reference on `this` for the duration of the call.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };

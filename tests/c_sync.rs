@@ -699,7 +699,7 @@ fn a_c_host_on_an_object_without_imapisync_gets_e_nointerface() {
     // And the same object through the Rust host.
     let not_a_store = probe.new_callback();
     // SAFETY: a live C object whose one reference we hand over.
-    let unknown = unsafe { Unknown::from_raw(not_a_store.cast()) }.unwrap();
+    let unknown = unsafe { Unknown::from_raw(not_a_store.cast()) };
     let err = SimulatedHost::new()
         .run_on_store(&unknown, FLAGS, recorder.callback())
         .unwrap_err();
@@ -1223,7 +1223,7 @@ fn the_c_store_takes_the_session_and_gives_it_back() {
     let session_probe = Probe::new();
     let session_raw = session_probe.new_callback();
     // SAFETY: a live C object whose one reference we hand over.
-    let session = unsafe { Unknown::from_raw(session_raw.cast()) }.unwrap();
+    let session = unsafe { Unknown::from_raw(session_raw.cast()) };
     let probe = Probe::new();
     let store = c_store(
         &probe,
@@ -1259,7 +1259,7 @@ fn the_c_store_takes_the_session_and_gives_it_back() {
 fn the_c_store_refusing_to_start_leaves_nothing_behind() {
     let session_probe = Probe::new();
     // SAFETY: a live C object whose one reference we hand over.
-    let session = unsafe { Unknown::from_raw(session_probe.new_callback().cast()) }.unwrap();
+    let session = unsafe { Unknown::from_raw(session_probe.new_callback().cast()) };
     let probe = Probe::new();
     let store = c_store(
         &probe,

@@ -141,3 +141,55 @@ fn progress_callback_is_send_sync_and_pointer_sized() {
         std::mem::size_of::<*mut ()>()
     );
 }
+
+#[test]
+#[should_panic(expected = "null pointer")]
+fn unknown_from_raw_panics_on_null() {
+    // SAFETY: null is documented to panic, never to be used.
+    let _ = unsafe { mapisync::Unknown::from_raw(ptr::null_mut()) };
+}
+
+#[test]
+#[should_panic(expected = "null pointer")]
+fn from_borrowed_panics_on_null() {
+    // SAFETY: null is documented to panic, never to be used.
+    let _ = unsafe { mapisync::MapiSync::from_borrowed(ptr::null_mut()) };
+}
+
+#[test]
+fn from_borrowed_takes_a_reference_of_its_own() {
+    let cb = ProgressCallback::new(Recorder::default());
+    // SAFETY: `cb` holds a reference for the call.
+    let borrowed = unsafe { ProgressCallback::from_borrowed(cb.as_raw()) };
+    assert_eq!(count(&cb), 2, "AddRef'd, not adopted");
+    drop(borrowed);
+    assert_eq!(count(&cb), 1);
+}
+
+#[test]
+fn cast_asks_for_another_interface() {
+    let cb = ProgressCallback::new(Recorder::default());
+    let unknown = cb.cast::<abi::IUnknown>().unwrap();
+    assert_eq!(count(&cb), 2);
+    let back: ProgressCallback = unknown.cast().unwrap();
+    assert_eq!(back.as_raw(), cb.as_raw());
+    let err = unknown.cast::<abi::IMAPISync>().unwrap_err();
+    assert_eq!(err.hresult(), HResult::E_NOINTERFACE);
+    drop((unknown, back));
+    assert_eq!(count(&cb), 1);
+}
+
+#[test]
+fn equality_is_com_identity() {
+    let a = ProgressCallback::new(Recorder::default());
+    let b = ProgressCallback::new(Recorder::default());
+    assert!(a == a.clone());
+    assert!(a != b);
+    // The same object through another interface is equal; the comparison leaves no reference.
+    assert!(a.to_unknown() == a);
+    assert!(a == a.cast::<abi::IUnknown>().unwrap());
+    assert!(b.to_unknown() != a);
+    assert_eq!(count(&a), 1);
+    let set: std::collections::HashSet<_> = [a.clone(), a.clone(), b.clone()].into_iter().collect();
+    assert_eq!(set.len(), 2);
+}

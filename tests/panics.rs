@@ -200,3 +200,48 @@ fn a_destructor_may_release_its_own_object_once_too_often() {
     // The extra Release found the count at zero: pinned, not a second Last.
     assert_eq!(answer.load(Ordering::SeqCst), 0xC000_0000);
 }
+
+/// A store whose work panics with a message of `len` characters.
+struct Verbose {
+    len: usize,
+}
+
+impl SyncProvider for Verbose {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        // A two-unit character at every position, so that any cut could split a pair.
+        let message = "📬".repeat(self.len);
+        SyncWorker::spawn(request, move |_| panic!("{message}"))
+    }
+}
+
+#[test]
+fn a_panic_message_longer_than_the_bound_reaches_error_cut_to_fit() {
+    let len = if cfg!(miri) {
+        20_000
+    } else {
+        mapisync::MAX_TEXT_LEN
+    };
+    let recorder = Recorder::default();
+    let calls = recorder.calls.clone();
+    let callback = ProgressCallback::new(recorder);
+    let store = MapiSync::new(Verbose { len });
+    let done = store
+        .synchronize_in_background(SyncFlags::DOWNLOAD_CONTENTS, None, &callback)
+        .unwrap();
+    Event::from_handle(done).unwrap().wait();
+    Event::close_handle(done).unwrap();
+    let calls = calls.lock().unwrap();
+    let Call::Error(hr, Some(units)) = &calls[0] else {
+        panic!("no Error with text first: {calls:?}");
+    };
+    assert_eq!(*hr, HResult::E_UNEXPECTED);
+    assert!(units.len() <= mapisync::MAX_TEXT_LEN, "{}", units.len());
+    let text = String::from_utf16(units).expect("no surrogate pair split");
+    assert!(
+        text.starts_with("the synchronization work panicked: 📬"),
+        "{}",
+        &text[..60]
+    );
+    assert!(text.ends_with('…'));
+    assert_eq!(calls[1], Call::Done(done, HResult::E_UNEXPECTED));
+}

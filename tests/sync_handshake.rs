@@ -214,7 +214,7 @@ fn the_session_reaches_the_provider_with_a_reference_of_its_own() {
     let (store, seen) = counting_store(0);
     let session_object = ProgressCallback::new(Recorder::default());
     // SAFETY: the session object is live for the call.
-    let session = unsafe { Unknown::from_borrowed(session_object.as_unknown()) }.unwrap();
+    let session = unsafe { Unknown::from_borrowed(session_object.as_unknown()) };
     let report = SimulatedHost::new().session(session.clone()).run(
         &store,
         SyncFlags::DOWNLOAD_HIERARCHY,
@@ -284,7 +284,7 @@ fn the_store_answers_iunknown_and_imapisync_only() {
     // A "store" without IMAPISync is refused by the host with QueryInterface's answer.
     let not_a_store = ProgressCallback::new(Recorder::default());
     // SAFETY: live for the call.
-    let not_a_store = unsafe { Unknown::from_borrowed(not_a_store.as_unknown()) }.unwrap();
+    let not_a_store = unsafe { Unknown::from_borrowed(not_a_store.as_unknown()) };
     let err = SimulatedHost::new()
         .run_on_store(
             &not_a_store,

@@ -256,7 +256,7 @@ fn a_windows_core_store_driven_by_the_simulated_host_through_its_iunknown() {
     let store: IUnknown = WcStore::new(Arc::clone(&calls)).into();
     let start = count(&store);
     // SAFETY: `store` holds a reference on a free-threaded object for the call.
-    let unknown = unsafe { Unknown::from_borrowed(store.as_raw().cast()) }.unwrap();
+    let unknown = unsafe { Unknown::from_borrowed(store.as_raw().cast()) };
     let recorder = mapisync::testing::RecordingCallback::new(Script::new());
     let report = SimulatedHost::new()
         .run_on_store(&unknown, SyncFlags::DOWNLOAD_CONTENTS, recorder.callback())

@@ -7,29 +7,28 @@ use core::ptr::{self, NonNull};
 use super::refcount::{RefCount, Released};
 use crate::abi::{IID_IUnknown, GUID, HRESULT, REFIID, ULONG};
 use crate::core::hresult::HResult;
+use crate::core::ptr::{ComPtr, Interface};
 use crate::core::unwind::guard_drop;
 
-/// A COM class implemented in Rust: the value an object holds, and the one interface it exposes.
+/// A COM class implemented in Rust: the value an object holds, and the one interface it exposes,
+/// whose IID and vtable type come with the [`Interface`].
 ///
 /// # Safety
 ///
-/// - `Interface` is a `#[repr(C)]` struct whose only field is a `*const Vtbl` (the abi structs).
-/// - `VTBL`'s first three slots are [`query_interface::<Self>`](query_interface),
-///   [`add_ref::<Self>`](add_ref) and [`release::<Self>`](release), and its other slots only reach
-///   the object through [`Object::value`].
-/// - `IID` is the IID of `Interface`.
+/// `VTBL`'s first three slots are [`query_interface::<Self>`](query_interface),
+/// [`add_ref::<Self>`](add_ref) and [`release::<Self>`](release), and its other slots only reach
+/// the object through [`Object::value`].
 pub(crate) unsafe trait Class: Sized + 'static {
     /// The Rust value each object holds.
     type Value: Send + Sync + 'static;
-    /// The abi struct an interface pointer points to.
-    type Interface;
-    /// The abi vtable.
-    type Vtbl: 'static;
-    /// The interface's IID, answered by QueryInterface along with IID_IUnknown.
-    const IID: GUID;
+    /// The interface an object exposes (along with IUnknown).
+    type Interface: Interface;
     /// The one vtable all objects of the class share.
-    const VTBL: &'static Self::Vtbl;
+    const VTBL: &'static Vtbl<Self>;
 }
+
+/// The vtable type of a class's interface.
+pub(crate) type Vtbl<C> = <<C as Class>::Interface as Interface>::Vtbl;
 
 /// The heap block: the vtable pointer first (so a pointer to the block *is* the interface
 /// pointer), then the count, then the value. One allocation per object, none per call.
@@ -38,21 +37,24 @@ pub(crate) unsafe trait Class: Sized + 'static {
 /// `u32` is 16 bytes.
 #[repr(C)]
 pub(crate) struct Object<C: Class> {
-    vtbl: *const C::Vtbl,
+    vtbl: *const Vtbl<C>,
     count: RefCount,
     value: C::Value,
 }
 
 impl<C: Class> Object<C> {
-    /// Moves `value` into a new object with a count of one and returns its interface pointer,
-    /// which owns that one reference.
-    pub(crate) fn create(value: C::Value) -> NonNull<C::Interface> {
+    /// Moves `value` into a new object with a count of one and returns the interface pointer that
+    /// owns that one reference.
+    pub(crate) fn create(value: C::Value) -> ComPtr<C::Interface> {
         let block = Box::new(Object::<C> {
             vtbl: C::VTBL,
             count: RefCount::new(),
             value,
         });
-        NonNull::from(Box::leak(block)).cast()
+        let ptr = NonNull::from(Box::leak(block)).cast();
+        // SAFETY: a new object of a Rust class: live, laid out as `C::Interface` (vtable pointer
+        // first), free-threaded (`C::Value: Send + Sync`), and its one reference is the result's.
+        unsafe { ComPtr::adopt(ptr) }
     }
 
     /// The value inside the object `this` points to.
@@ -90,7 +92,7 @@ impl<C: Class> Object<C> {
 /// # Safety
 ///
 /// `this` is a live object of class `C` on which the caller holds a reference; `riid` is null or
-/// points to a GUID; `ppv` is null or valid for a pointer-sized write.
+/// points to a GUID; `ppv` is null or valid for a pointer-sized write (neither need be aligned).
 pub(crate) unsafe extern "system" fn query_interface<C: Class>(
     this: *mut C::Interface,
     riid: REFIID,
@@ -99,21 +101,42 @@ pub(crate) unsafe extern "system" fn query_interface<C: Class>(
     if ppv.is_null() {
         return HResult::E_POINTER.0;
     }
-    // SAFETY: the caller guarantees a non-null `riid` points to a GUID.
-    let answer = match unsafe { riid.as_ref() } {
-        None => HResult::E_INVALIDARG,
-        Some(iid) if *iid == IID_IUnknown || *iid == C::IID => {
+    // Both pointers may sit at any address (C allows it on x86), so they are read and written
+    // unaligned: the same instructions there, and no undefined behaviour anywhere.
+    let out = if riid.is_null() {
+        HResult::E_INVALIDARG
+    } else {
+        // SAFETY: the caller guarantees a non-null `riid` points to a GUID.
+        if unsafe { iid_is(riid, &IID_IUnknown) || iid_is(riid, &<C::Interface as Interface>::IID) }
+        {
             // SAFETY: the caller holds a reference on `this`, so the block is alive.
             unsafe { (*this.cast::<Object<C>>()).count.add_ref() };
             // SAFETY: `ppv` is non-null and, by the caller's guarantee, writable.
-            unsafe { ppv.write(this.cast()) };
+            unsafe { ppv.write_unaligned(this.cast()) };
             return HResult::S_OK.0;
         }
-        Some(_) => HResult::E_NOINTERFACE,
+        HResult::E_NOINTERFACE
     };
     // SAFETY: as above.
-    unsafe { ppv.write(ptr::null_mut()) };
-    answer.0
+    unsafe { ppv.write_unaligned(ptr::null_mut()) };
+    out.0
+}
+
+/// Whether the GUID at `riid` is `iid`, read field by field and unaligned, each field only if the
+/// ones before it matched: the same few compares and branches as comparing through a reference.
+///
+/// # Safety
+///
+/// `riid` points to a readable GUID, at any address.
+#[inline(always)]
+unsafe fn iid_is(riid: REFIID, iid: &GUID) -> bool {
+    // SAFETY: each field lies within the GUID the caller guarantees readable.
+    unsafe {
+        ptr::addr_of!((*riid).Data1).read_unaligned() == iid.Data1
+            && ptr::addr_of!((*riid).Data2).read_unaligned() == iid.Data2
+            && ptr::addr_of!((*riid).Data3).read_unaligned() == iid.Data3
+            && ptr::addr_of!((*riid).Data4).read_unaligned() == iid.Data4
+    }
 }
 
 /// Slot 1 of every Rust-made object: the new count.

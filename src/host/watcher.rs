@@ -11,7 +11,7 @@ use std::time::Instant;
 use parking_lot::{Condvar, Mutex};
 
 use crate::abi::{
-    self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
 use crate::core::error::Error;
 use crate::core::handle::Handle;
@@ -97,14 +97,11 @@ impl Watcher {
 /// The class of the host's watcher objects.
 struct WatcherClass;
 
-// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
-// three generic IUnknown slots of this class, and its other slots reach the object through
-// `Object::value` only; `IID` is the interface's IID.
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slots
+// reach the object through `Object::value` only.
 unsafe impl Class for WatcherClass {
     type Value = Watcher;
     type Interface = IMAPISyncProgressCallback;
-    type Vtbl = IMAPISyncProgressCallbackVtbl;
-    const IID: abi::GUID = abi::IID_IMAPISyncProgressCallback;
     const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
         QueryInterface: object::query_interface::<Self>,
         AddRef: object::add_ref::<Self>,
@@ -117,10 +114,7 @@ unsafe impl Class for WatcherClass {
 
 /// A new watcher in front of `inner`, noting what it sees in `watch`.
 pub(crate) fn watcher(inner: ProgressCallback, watch: Arc<DoneWatch>) -> ProgressCallback {
-    let ptr = Object::<WatcherClass>::create(Watcher { inner, watch });
-    // SAFETY: a new object of a Rust class: live, free-threaded (`Watcher` is `Send + Sync`),
-    // and its one reference is ours.
-    unsafe { ProgressCallback::from_raw(ptr.as_ptr()) }
+    Object::<WatcherClass>::create(Watcher { inner, watch })
 }
 
 /// The references on `callback`'s object right now, `callback`'s own included.

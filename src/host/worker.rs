@@ -6,55 +6,61 @@ use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
+use crate::core::text::fit_text;
 use crate::core::unwind::catch;
 use crate::host::event::{Event, EventReset};
-use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::SyncRequest;
 use crate::interfaces::unknown::Unknown;
-use widestring::{U16CStr, U16CString};
+use widestring::U16CStr;
 
-/// What the work of a [`SyncWorker`] reports through: the request's flags and session, and the
-/// `Progress` and `Error` slots of its callback. There is no `Done` here: the worker calls it,
-/// exactly once, when the work returns.
+/// What the work of a [`SyncWorker`] reports through: the [`SyncRequest`] it was started for (its
+/// flags and session), and the `Progress` and `Error` slots of the request's callback. There is no
+/// `Done` here: the worker calls it, exactly once, when the work returns.
 #[derive(Debug)]
 pub struct SyncContext {
-    flags: SyncFlags,
-    session: Option<Unknown>,
-    callback: ProgressCallback,
+    request: SyncRequest,
 }
 
 impl SyncContext {
+    /// The request the work was started for.
+    pub fn request(&self) -> &SyncRequest {
+        &self.request
+    }
+
     /// The flags the host asked for.
     pub fn flags(&self) -> SyncFlags {
-        self.flags
+        self.request.flags
     }
 
     /// The MAPI session the host passed, if any.
     pub fn session(&self) -> Option<&Unknown> {
-        self.session.as_ref()
+        self.request.session.as_ref()
     }
 
     /// `Progress(text, index, max)` on the host's callback. An `Err` is the host's answer, e.g.
     /// `MAPI_E_USER_CANCEL` when the user pressed Cancel: return it from the work with `?`.
+    /// Text longer than [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) is refused with [`Error::TextTooLong`].
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
-        self.callback.progress(text, index, max)
+        self.request.callback.progress(text, index, max)
     }
 
     /// `Error(hr, text)` on the host's callback: report an error or a warning and go on.
+    /// Text longer than [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) is refused with [`Error::TextTooLong`].
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
-        self.callback.error(hr, text)
+        self.request.callback.error(hr, text)
     }
 
-    /// [`progress`](Self::progress) with Rust text, converted to UTF-16 (an interior NUL, which
-    /// the ABI cannot carry, ends the text).
+    /// [`progress`](Self::progress) with Rust text, converted to UTF-16. Text the ABI cannot
+    /// carry is made to fit rather than refused: an interior NUL ends it, and text longer than
+    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) code units is cut on a character boundary, ending in `…`.
     pub fn progress_str(&self, text: &str, index: u32, max: u32) -> Result<()> {
-        self.progress(Some(&U16CString::from_str_truncate(text)), index, max)
+        self.progress(Some(&fit_text(text)), index, max)
     }
 
-    /// [`error`](Self::error) with Rust text, converted as for
+    /// [`error`](Self::error) with Rust text, converted and made to fit as for
     /// [`progress_str`](Self::progress_str).
     pub fn error_str(&self, hr: HResult, text: &str) -> Result<()> {
-        self.error(hr, Some(&U16CString::from_str_truncate(text)))
+        self.error(hr, Some(&fit_text(text)))
     }
 }
 
@@ -63,11 +69,15 @@ impl SyncContext {
 ///
 /// [`SyncWorker::spawn`] creates a manual-reset [`Event`], starts a thread running the work, and
 /// returns the event's handle at once, for [`SyncProvider::synchronize_in_background`] to return.
+/// The thread's stack is [`SyncWorker::DEFAULT_STACK_SIZE`] (256 KiB), so that a thousand syncs
+/// held open reserve about 256 MB of address space, not the 2 GB that std's default 2 MiB stacks
+/// would (a 32-bit process has 2 to 4 GB in all); work that needs a deeper stack asks for one with
+/// [`SyncWorker::builder`].
 /// When the work ends, however it ends, the thread
 ///
 /// 1. calls `Done(handle, final HRESULT)` exactly once: the work's `Ok(hr)`, or its error's
 ///    HRESULT, or `E_UNEXPECTED` after a panic (first reported through `Error` with the panic
-///    message);
+///    message, cut to fit [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) if it is longer);
 /// 2. releases its references on the callback and the session;
 /// 3. signals the event.
 ///
@@ -106,7 +116,12 @@ impl SyncContext {
 pub struct SyncWorker;
 
 impl SyncWorker {
-    /// Starts `work` on a new thread for `request` and returns the done event's handle.
+    /// The stack size of a worker thread unless [`SyncWorkerBuilder::stack_size`] says otherwise:
+    /// 256 KiB.
+    pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
+
+    /// Starts `work` on a new thread for `request` and returns the done event's handle; the same
+    /// as `SyncWorker::builder().spawn(request, work)`.
     ///
     /// `work` returns the final status: `Ok(hr)` passes `hr` to `Done` (`S_OK`, or a warning such
     /// as `MAPI_W_PARTIAL_COMPLETION`); `Err(e)` passes `e.hresult()`.
@@ -117,15 +132,56 @@ impl SyncWorker {
     where
         F: FnOnce(&SyncContext) -> Result<HResult> + Send + 'static,
     {
+        SyncWorker::builder().spawn(request, work)
+    }
+
+    /// A worker with settings other than the defaults.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Handle, Result, SyncProvider, SyncRequest, SyncWorker};
+    ///
+    /// struct DeepStore;
+    /// impl SyncProvider for DeepStore {
+    ///     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+    ///         SyncWorker::builder()
+    ///             .stack_size(1024 * 1024) // a parser that recurses deeply
+    ///             .spawn(request, |_| Ok(HResult::S_OK))
+    ///     }
+    /// }
+    /// ```
+    pub fn builder() -> SyncWorkerBuilder {
+        SyncWorkerBuilder {
+            stack_size: SyncWorker::DEFAULT_STACK_SIZE,
+        }
+    }
+}
+
+/// The settings of a [`SyncWorker`]: made by [`SyncWorker::builder`], used by
+/// [`spawn`](Self::spawn).
+#[derive(Clone, Debug)]
+pub struct SyncWorkerBuilder {
+    stack_size: usize,
+}
+
+impl SyncWorkerBuilder {
+    /// The worker thread's stack size in bytes (default [`SyncWorker::DEFAULT_STACK_SIZE`]). The
+    /// platform may round it up, to a whole page or to its own minimum.
+    pub fn stack_size(mut self, bytes: usize) -> SyncWorkerBuilder {
+        self.stack_size = bytes;
+        self
+    }
+
+    /// [`SyncWorker::spawn`] with these settings.
+    pub fn spawn<F>(self, request: SyncRequest, work: F) -> Result<Handle>
+    where
+        F: FnOnce(&SyncContext) -> Result<HResult> + Send + 'static,
+    {
         let event = Event::new(EventReset::Manual);
         let handle = event.handle();
-        let context = SyncContext {
-            flags: request.flags,
-            session: request.session,
-            callback: request.callback,
-        };
+        let context = SyncContext { request };
         let spawned = thread::Builder::new()
             .name(worker_name())
+            .stack_size(self.stack_size)
             .spawn(move || run(context, work, event));
         match spawned {
             Ok(_) => Ok(handle),
@@ -161,14 +217,13 @@ where
         Ok(Ok(hr)) => hr,
         Ok(Err(error)) => error.hresult(),
         Err(panic) => {
-            let text = U16CString::from_str_truncate(panic.to_string());
             // The host's answer changes nothing: Done follows either way.
-            let _ = context.callback.error(panic.hresult(), Some(&text));
+            let _ = context.error_str(panic.hresult(), &panic.to_string());
             panic.hresult()
         }
     };
     // Exactly one Done, whatever the host answers.
-    let _ = context.callback.done(event.handle(), status);
+    let _ = context.request.callback.done(event.handle(), status);
     drop(context);
     event.set();
 }

@@ -2,20 +2,20 @@
 //! the [`ProgressCallback`] smart pointer (calling side).
 
 use core::marker::PhantomData;
-use core::ptr::{self, NonNull};
+use core::ptr;
 
 use widestring::U16CStr;
 
 use crate::abi::{
-    self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::object::{self, Class, Object};
 use crate::core::ptr::ComPtr;
-use crate::core::text::read_text;
 use crate::core::text::MAX_TEXT_LEN;
+use crate::core::text::{read_text, read_text_unaligned};
 use crate::core::unwind::guard;
 
 mod success_codes;
@@ -89,15 +89,35 @@ pub trait SyncProgress: Send + Sync + 'static {
     }
 }
 
-/// The three methods of `IMAPISyncProgressCallback` after IUnknown's.
+/// The three methods of `IMAPISyncProgressCallback` after IUnknown's, numbered from 0 in vtable
+/// order (the vtable slot minus 3): [`index`](Slot::index) is a ready array index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
 pub enum Slot {
     /// Slot 3, `Progress`.
-    Progress,
+    Progress = 0,
     /// Slot 4, `Error`.
-    Error,
+    Error = 1,
     /// Slot 5, `Done`.
-    Done,
+    Done = 2,
+}
+
+impl Slot {
+    /// Every slot, in vtable order: `Slot::ALL[slot.index()] == slot`.
+    pub const ALL: [Slot; 3] = [Slot::Progress, Slot::Error, Slot::Done];
+
+    /// 0, 1 or 2: the position in vtable order, for tables indexed by slot.
+    ///
+    /// ```
+    /// use mapisync::Slot;
+    /// let mut calls = [0u32; 3];
+    /// calls[Slot::Error.index()] += 1;
+    /// assert_eq!(calls, [0, 1, 0]);
+    /// assert!(Slot::ALL.iter().enumerate().all(|(i, s)| s.index() == i));
+    /// ```
+    pub const fn index(self) -> usize {
+        self as usize
+    }
 }
 
 impl core::fmt::Display for Slot {
@@ -110,8 +130,8 @@ impl core::fmt::Display for Slot {
     }
 }
 
-/// Reads a text argument for `slot`; when it is refused, tells the implementation and gives back
-/// the HRESULT for the caller as `Err`.
+/// Reads an aligned text argument for `slot`; when it is refused, tells the implementation and
+/// gives back the HRESULT for the caller as `Err`.
 ///
 /// # Safety
 ///
@@ -130,6 +150,45 @@ unsafe fn text_for<'a, T: SyncProgress>(
     }
 }
 
+/// `Progress` with text at an odd address: the implementation borrows an aligned copy. Out of
+/// line, with the arguments as they came, so the aligned path pays one test for it.
+///
+/// # Safety
+///
+/// As for `progress_thunk`; `text` is not null, and readable at any address.
+#[cold]
+#[inline(never)]
+unsafe fn progress_unaligned<T: SyncProgress>(
+    this: *mut IMAPISyncProgressCallback,
+    text: *const WCHAR,
+    index: ULONG,
+    max: ULONG,
+) -> HRESULT {
+    // SAFETY: the caller holds a reference on `this` for the duration of the call.
+    let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
+    // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
+    match unsafe { read_text_unaligned(text, "pwcszProgress") } {
+        Ok(copy) => guard(|| imp.progress(Some(&copy), index, max)),
+        Err(error) => refuse(imp, Slot::Progress, error),
+    }
+}
+
+/// `Error` with text at an odd address, as for [`progress_unaligned`].
+///
+/// # Safety
+///
+/// As for [`progress_unaligned`].
+#[cold]
+#[inline(never)]
+unsafe fn error_unaligned<T: SyncProgress>(imp: &T, hr: HResult, text: *const WCHAR) -> HRESULT {
+    // SAFETY: the caller's guarantee is `read_text_unaligned`'s.
+    let copy = match unsafe { read_text_unaligned(text, "pwcszErrorStr") } {
+        Ok(copy) => copy,
+        Err(error) => return refuse(imp, Slot::Error, error),
+    };
+    guard(|| imp.error(hr, Some(&copy)))
+}
+
 /// Tells the implementation that a call to `slot` was refused, and returns what the caller gets:
 /// `error`'s HRESULT, or `E_UNEXPECTED` if `refused` panicked. Out of line: never on the hot path.
 #[cold]
@@ -144,14 +203,11 @@ fn refuse<T: SyncProgress>(imp: &T, slot: Slot, error: Error) -> HRESULT {
 /// The class of Rust-made progress callbacks holding a `T`.
 struct ProgressClass<T>(PhantomData<fn() -> T>);
 
-// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
-// three generic IUnknown slots of this class, and its other slots reach the object through
-// `Object::value` only; `IID` is the interface's IID.
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slots
+// reach the object through `Object::value` only.
 unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
     type Value = T;
     type Interface = IMAPISyncProgressCallback;
-    type Vtbl = IMAPISyncProgressCallbackVtbl;
-    const IID: abi::GUID = abi::IID_IMAPISyncProgressCallback;
     const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
         QueryInterface: object::query_interface::<Self>,
         AddRef: object::add_ref::<Self>,
@@ -163,9 +219,9 @@ unsafe impl<T: SyncProgress> Class for ProgressClass<T> {
 }
 
 // The thunks read their text before entering `guard`: `read_text` cannot panic, and a refused text
-// takes the cold `refuse` path, which has its own guard around the implementation's `refused`. The
-// guard then wraps exactly the call into the implementation, which on the hot path (text NULL or
-// short, `Ok(())` back) leaves nothing but that call and a test of its result.
+// (or one at an odd address) takes a cold path with its own guard. The guard then wraps exactly
+// the call into the implementation, which on the hot path (text NULL or short and aligned,
+// `Ok(())` back) leaves nothing but that call and a test of its result.
 
 /// Slot 3 of a Rust-made callback.
 ///
@@ -195,7 +251,7 @@ unsafe extern "system" fn progress_thunk<T: SyncProgress>(
 ///
 /// # Safety
 ///
-/// As for `progress_thunk`.
+/// As for `progress_thunk`, and `text` is not null.
 #[inline(never)]
 unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     this: *mut IMAPISyncProgressCallback,
@@ -203,9 +259,20 @@ unsafe extern "system" fn progress_with_text<T: SyncProgress>(
     index: ULONG,
     max: ULONG,
 ) -> HRESULT {
+    let aligned = text.is_aligned();
+    if !aligned {
+        // SAFETY: the caller's guarantees, and `text` is not null.
+        return unsafe { progress_unaligned::<T>(this, text, index, max) };
+    }
+    if text.is_null() {
+        // SAFETY: `progress_thunk`, the only caller, has just tested `text` against NULL. Saying
+        // so lets the compiler drop the read's own test, which pays for the alignment test.
+        unsafe { core::hint::unreachable_unchecked() }
+    }
     // SAFETY: the caller holds a reference on `this` for the duration of the call.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-    // SAFETY: `text` is readable up to its terminator or the bound; it is borrowed for this call.
+    // SAFETY: `text` is aligned and readable up to its terminator or the bound; it is borrowed
+    // for this call.
     let text = match unsafe { text_for(imp, Slot::Progress, text, "pwcszProgress") } {
         Ok(text) => text,
         Err(hr) => return hr,
@@ -225,7 +292,11 @@ unsafe extern "system" fn error_thunk<T: SyncProgress>(
 ) -> HRESULT {
     // SAFETY: as in `progress_thunk`.
     let imp = unsafe { Object::<ProgressClass<T>>::value(this) };
-    // SAFETY: as in `progress_thunk`.
+    if !text.is_aligned() {
+        // SAFETY: `text` is not null (NULL is aligned) and readable as the caller guarantees.
+        return unsafe { error_unaligned(imp, HResult(hr), text) };
+    }
+    // SAFETY: as in `progress_with_text`.
     let text = match unsafe { text_for(imp, Slot::Error, text, "pwcszErrorStr") } {
         Ok(text) => text,
         Err(hr) => return hr,
@@ -252,7 +323,8 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// [`new`](Self::new), or a foreign one (C, C++, Outlook) adopted with
 /// [`from_raw`](Self::from_raw) or [`from_unknown`](Self::from_unknown).
 ///
-/// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's vtable whatever made it.
+/// `Clone` is `AddRef`, `Drop` is `Release`; it is `Send + Sync`. Calls go through the object's
+/// vtable whatever made it. Adopting, borrowing, querying and comparing are [`ComPtr`]'s methods.
 /// A failure HRESULT the object returns comes back as `Err` whose [`Error::hresult`] is that code,
 /// unchanged; any success code (`S_OK`, `S_FALSE`, a warning) is `Ok`. To see which success
 /// code the object returned, call [`progress_hr`](Self::progress_hr),
@@ -282,76 +354,13 @@ unsafe extern "system" fn done_thunk<T: SyncProgress>(
 /// assert_eq!(again.as_raw(), callback.as_raw());
 /// # Ok::<(), mapisync::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct ProgressCallback {
-    ptr: ComPtr<IMAPISyncProgressCallback>,
-}
+pub type ProgressCallback = ComPtr<IMAPISyncProgressCallback>;
 
 impl ProgressCallback {
     /// Makes a new COM object from `imp`: one heap block holding the vtable pointer, the
     /// reference count (1, owned by the returned value) and `imp`.
     pub fn new<T: SyncProgress>(imp: T) -> Self {
-        let ptr = Object::<ProgressClass<T>>::create(imp);
-        // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
-        // one reference is ours.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        ProgressCallback { ptr }
-    }
-
-    /// Adopts one reference that the caller owned: `Drop` will release it.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` points to a live object that implements `IMAPISyncProgressCallback` with the layout
-    /// and calling convention of [`abi`], may be called from any thread, and on which the caller
-    /// owns one reference, which passes to the returned value.
-    ///
-    /// # Panics
-    ///
-    /// If `ptr` is null.
-    #[inline]
-    pub unsafe fn from_raw(ptr: *mut IMAPISyncProgressCallback) -> Self {
-        let ptr = NonNull::new(ptr).expect("ProgressCallback::from_raw: null pointer");
-        // SAFETY: the caller's guarantee is `adopt`'s.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        ProgressCallback { ptr }
-    }
-
-    /// Asks `unk` for `IID_IMAPISyncProgressCallback` and owns the reference QueryInterface
-    /// returns; the caller's own reference on `unk` is left alone.
-    ///
-    /// A null `unk` is `Err` (`E_POINTER`), as is a QueryInterface that says `S_OK` but yields
-    /// NULL; a failure from QueryInterface (typically `E_NOINTERFACE`) comes back unchanged.
-    ///
-    /// # Safety
-    ///
-    /// `unk` is null or a live COM object (IUnknown layout, `extern "system"` slots) on which the
-    /// caller holds a reference, and what it returns for the IID is callable from any thread.
-    #[inline]
-    pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
-        // SAFETY: the caller's guarantee is `query`'s.
-        let ptr =
-            unsafe { ComPtr::query(unk, "IUnknown passed to ProgressCallback::from_unknown") }?;
-        Ok(ProgressCallback { ptr })
-    }
-
-    /// The interface pointer, still owned by `self`.
-    #[inline]
-    pub fn as_raw(&self) -> *mut IMAPISyncProgressCallback {
-        self.ptr.as_raw()
-    }
-
-    /// The same pointer seen as `IUnknown` (every COM interface begins with IUnknown's slots),
-    /// still owned by `self`: what goes into `MAPISIB.punkCallBack`.
-    #[inline]
-    pub fn as_unknown(&self) -> *mut abi::IUnknown {
-        self.ptr.as_unknown()
-    }
-
-    /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
-    #[inline]
-    pub fn into_raw(self) -> *mut IMAPISyncProgressCallback {
-        self.ptr.into_raw()
+        Object::<ProgressClass<T>>::create(imp)
     }
 
     /// Calls `Progress(text, index, max)`.
@@ -362,7 +371,7 @@ impl ProgressCallback {
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         let text = text_arg(text, "pwcszProgress")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
-        HResult(unsafe { (self.ptr.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
+        HResult(unsafe { (self.vtbl().Progress)(self.as_raw(), text, index, max) }).ok()
     }
 
     /// Calls `Error(hr, text)`. `hr` is passed through unchanged, success codes included.
@@ -372,14 +381,14 @@ impl ProgressCallback {
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         let text = text_arg(text, "pwcszErrorStr")?;
         // SAFETY: as in `progress`.
-        HResult(unsafe { (self.ptr.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
+        HResult(unsafe { (self.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
     }
 
     /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
     #[inline]
     pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
-        HResult(unsafe { (self.ptr.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
+        HResult(unsafe { (self.vtbl().Done)(self.as_raw(), event.0, hr.0) }).ok()
     }
 }
 
@@ -397,97 +406,4 @@ fn text_arg(text: Option<&U16CStr>, what: &'static str) -> Result<*const WCHAR> 
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// An implementation holding `N` bytes and doing nothing.
-    struct Payload<const N: usize>([u8; N]);
-
-    impl<const N: usize> SyncProgress for Payload<N> {
-        fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-            Ok(())
-        }
-        fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-            Ok(())
-        }
-        fn done(&self, _: Handle, _: HResult) -> Result<()> {
-            Ok(())
-        }
-    }
-
-    type Nop = Payload<0>;
-
-    /// The current reference count of a Rust-made callback holding a `T`.
-    ///
-    /// # Safety
-    ///
-    /// `callback` was made by `ProgressCallback::new::<T>`.
-    unsafe fn rust_ref_count<T: SyncProgress>(callback: &ProgressCallback) -> u32 {
-        // SAFETY: the caller guarantees the class; `callback` holds a reference.
-        unsafe { Object::<ProgressClass<T>>::count(callback.as_raw()) }
-    }
-
-    #[test]
-    fn one_block_with_the_vtable_first() {
-        assert_eq!(
-            core::mem::size_of::<Object<ProgressClass<Payload<4>>>>(),
-            // vtable pointer, 4-byte count, 4-byte value, padded to pointer alignment.
-            if cfg!(target_pointer_width = "64") {
-                16
-            } else {
-                12
-            }
-        );
-        assert_eq!(
-            core::mem::size_of::<ProgressCallback>(),
-            core::mem::size_of::<usize>()
-        );
-        assert_eq!(
-            core::mem::size_of::<Option<ProgressCallback>>(),
-            core::mem::size_of::<usize>()
-        );
-    }
-
-    #[test]
-    fn the_overhead_is_the_vtable_pointer_and_the_count() {
-        // A 64-byte payload: the vtable pointer and the 4-byte count come first, and the block is
-        // padded to pointer alignment: 16 bytes of overhead on 64-bit targets, 8 on 32-bit ones.
-        assert_eq!(
-            core::mem::size_of::<Object<ProgressClass<Payload<64>>>>(),
-            if cfg!(target_pointer_width = "64") {
-                64 + 16
-            } else {
-                64 + 8
-            }
-        );
-    }
-
-    #[test]
-    fn clone_and_drop_move_the_count() {
-        let a = ProgressCallback::new(Payload::<0>([]));
-        // SAFETY: made from `Nop`.
-        let count = |cb: &ProgressCallback| unsafe { rust_ref_count::<Nop>(cb) };
-        assert_eq!(count(&a), 1);
-        let b = a.clone();
-        assert_eq!(count(&a), 2);
-        drop(b);
-        assert_eq!(count(&a), 1);
-        let raw = a.into_raw();
-        // SAFETY: `raw` carries the one reference `into_raw` gave away.
-        let a = unsafe { ProgressCallback::from_raw(raw) };
-        assert_eq!(count(&a), 1);
-    }
-
-    #[test]
-    fn long_text_is_refused_before_the_call() {
-        let cb = ProgressCallback::new(Payload::<0>([]));
-        let long = widestring::U16CString::from_vec(vec![0x61; MAX_TEXT_LEN + 1]).unwrap();
-        let err = cb.progress(Some(&long), 0, 1).unwrap_err();
-        assert!(matches!(err, Error::TextTooLong { .. }), "{err}");
-        assert_eq!(err.hresult(), HResult::E_INVALIDARG);
-        let err = cb.error(HResult::E_FAIL, Some(&long)).unwrap_err();
-        assert!(err.to_string().contains("pwcszErrorStr"), "{err}");
-        let exact = widestring::U16CString::from_vec(vec![0x61; MAX_TEXT_LEN]).unwrap();
-        cb.progress(Some(&exact), 0, 1).unwrap();
-    }
-}
+mod tests;

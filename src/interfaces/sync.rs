@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use core::mem::size_of;
 use core::ptr::{self, NonNull};
 
-use crate::abi::{self, IMAPISync, IMAPISyncVtbl, HANDLE, HRESULT, MAPISIB};
+use crate::abi::{IMAPISync, IMAPISyncVtbl, HANDLE, HRESULT, MAPISIB};
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
@@ -64,14 +64,11 @@ pub trait SyncProvider: Send + Sync + 'static {
 /// The class of Rust-made `IMAPISync` objects holding a `T`.
 struct SyncClass<T>(PhantomData<fn() -> T>);
 
-// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
-// three generic IUnknown slots of this class, and its other slot reaches the object through
-// `Object::value` only; `IID` is the interface's IID.
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slot
+// reaches the object through `Object::value` only.
 unsafe impl<T: SyncProvider> Class for SyncClass<T> {
     type Value = T;
     type Interface = IMAPISync;
-    type Vtbl = IMAPISyncVtbl;
-    const IID: abi::GUID = abi::IID_IMAPISync;
     const VTBL: &'static IMAPISyncVtbl = &IMAPISyncVtbl {
         QueryInterface: object::query_interface::<Self>,
         AddRef: object::add_ref::<Self>,
@@ -97,8 +94,9 @@ unsafe extern "system" fn synchronize_thunk<T: SyncProvider>(
         // SAFETY: the caller holds a reference on `this` for the duration of the call.
         let provider = unsafe { Object::<SyncClass<T>>::value(this) };
         let handle = provider.synchronize_in_background(request)?;
-        // SAFETY: `out` is the non-null `phSyncDoneEvent`, writable by the caller's guarantee.
-        unsafe { out.as_ptr().write(handle.0) };
+        // SAFETY: `out` is the non-null `phSyncDoneEvent`, writable (at any alignment) by the
+        // caller's guarantee.
+        unsafe { out.as_ptr().write_unaligned(handle.0) };
         Ok(())
     })
 }
@@ -119,8 +117,10 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
     if psib.is_null() {
         return Err(invalid("the MAPISIB pointer is null"));
     }
+    // The structure may sit at any address (packed buffers make that happen): it is read, and
+    // the handle written, unaligned.
     // SAFETY: non-null, and the caller guarantees at least `ulSize`, the first field, is readable.
-    let size = unsafe { ptr::addr_of!((*psib).ulSize).read() };
+    let size = unsafe { ptr::addr_of!((*psib).ulSize).read_unaligned() };
     if (size as usize) < size_of::<MAPISIB>() {
         return Err(invalid(format!(
             "MAPISIB.ulSize is {size}, smaller than the {}-byte structure",
@@ -128,7 +128,7 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
         )));
     }
     // SAFETY: `ulSize` covers the whole structure, which the caller guarantees is readable.
-    let sib = unsafe { psib.read() };
+    let sib = unsafe { psib.read_unaligned() };
     let out = NonNull::new(sib.phSyncDoneEvent).ok_or_else(|| {
         invalid("MAPISIB.phSyncDoneEvent is null: the done event has nowhere to go")
     })?;
@@ -145,7 +145,8 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
     })?;
     // SAFETY: a non-null psesSync is a live COM object the caller holds for the call; we take a
     // reference of our own.
-    let session = unsafe { Unknown::from_borrowed(sib.psesSync) };
+    let session =
+        (!sib.psesSync.is_null()).then(|| unsafe { Unknown::from_borrowed(sib.psesSync) });
     Ok((
         SyncRequest {
             flags,
@@ -158,7 +159,8 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
 
 /// An owned reference to any `IMAPISync` object: a store made from Rust by [`new`](Self::new),
 /// or a foreign one adopted with [`from_raw`](Self::from_raw) or
-/// [`from_unknown`](Self::from_unknown). `Clone` is `AddRef`, `Drop` is `Release`.
+/// [`from_unknown`](Self::from_unknown). `Clone` is `AddRef`, `Drop` is `Release`; adopting,
+/// borrowing, querying and comparing are [`ComPtr`]'s methods.
 ///
 /// A Rust-made store answers `IID_IUnknown` and `IID_IMAPISync` only, and checks every
 /// `MAPISIB` before its [`SyncProvider`] sees it; on any failure nothing is written through
@@ -193,76 +195,13 @@ unsafe fn read_request(psib: *const MAPISIB) -> Result<(SyncRequest, NonNull<HAN
 /// Event::close_handle(done)?; // the host closes the done event
 /// # Ok::<(), mapisync::Error>(())
 /// ```
-#[derive(Clone, Debug)]
-pub struct MapiSync {
-    ptr: ComPtr<IMAPISync>,
-}
+pub type MapiSync = ComPtr<IMAPISync>;
 
 impl MapiSync {
     /// Makes a new store object exposing `IMAPISync` from `provider`: one heap block holding the
     /// vtable pointer, the reference count (1, owned by the returned value) and `provider`.
     pub fn new<T: SyncProvider>(provider: T) -> Self {
-        let ptr = Object::<SyncClass<T>>::create(provider);
-        // SAFETY: a new object of a Rust class: live, free-threaded (`T: Send + Sync`), and its
-        // one reference is ours.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        MapiSync { ptr }
-    }
-
-    /// Adopts one reference that the caller owned: `Drop` will release it.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` points to a live object that implements `IMAPISync` with the layout and calling
-    /// convention of [`abi`], may be called from any thread, and on which the caller owns one
-    /// reference, which passes to the returned value.
-    ///
-    /// # Panics
-    ///
-    /// If `ptr` is null.
-    pub unsafe fn from_raw(ptr: *mut IMAPISync) -> Self {
-        let ptr = NonNull::new(ptr).expect("MapiSync::from_raw: null pointer");
-        // SAFETY: the caller's guarantee is `adopt`'s.
-        let ptr = unsafe { ComPtr::adopt(ptr) };
-        MapiSync { ptr }
-    }
-
-    /// Asks a store object for `IID_IMAPISync` (as Outlook does) and owns the reference
-    /// QueryInterface returns; the caller's own reference is left alone. A null `unk`, or a
-    /// QueryInterface that says `S_OK` but yields NULL, is `Err` (`E_POINTER`); a failure from
-    /// QueryInterface comes back unchanged.
-    ///
-    /// # Safety
-    ///
-    /// `unk` is null or a live COM object on which the caller holds a reference, and what it
-    /// returns for the IID is callable from any thread.
-    pub unsafe fn from_unknown(unk: *mut abi::IUnknown) -> Result<Self> {
-        // SAFETY: the caller's guarantee is `query`'s.
-        let ptr = unsafe { ComPtr::query(unk, "IUnknown passed to MapiSync::from_unknown") }?;
-        Ok(MapiSync { ptr })
-    }
-
-    /// The interface pointer, still owned by `self`.
-    pub fn as_raw(&self) -> *mut IMAPISync {
-        self.ptr.as_raw()
-    }
-
-    /// The same pointer seen as `IUnknown`, still owned by `self`.
-    pub fn as_unknown(&self) -> *mut abi::IUnknown {
-        self.ptr.as_unknown()
-    }
-
-    /// Another reference to the same object, seen as `IUnknown` (an `AddRef`): a store object to
-    /// hand to [`SimulatedHost::run_on_store`](crate::SimulatedHost::run_on_store).
-    pub fn to_unknown(&self) -> Unknown {
-        // SAFETY: `self` holds a reference on a live, free-threaded object for the call.
-        unsafe { Unknown::from_borrowed(self.as_unknown()) }
-            .expect("a held interface pointer is not null")
-    }
-
-    /// Gives the reference away without releasing it; [`from_raw`](Self::from_raw) takes it back.
-    pub fn into_raw(self) -> *mut IMAPISync {
-        self.ptr.into_raw()
+        Object::<SyncClass<T>>::create(provider)
     }
 
     /// Calls `SynchronizeInBackground` with a correctly built `MAPISIB` (`ulSize` the size of the
@@ -287,7 +226,7 @@ impl MapiSync {
         };
         // SAFETY: `self` owns a reference; `sib` and everything it points to outlive the call,
         // and the session and callback are held by the caller for its duration.
-        let hr = unsafe { (self.ptr.vtbl().SynchronizeInBackground)(self.as_raw(), &mut sib) };
+        let hr = unsafe { (self.vtbl().SynchronizeInBackground)(self.as_raw(), &mut sib) };
         HResult(hr).ok()?;
         Ok(Handle(done_event))
     }

@@ -248,7 +248,7 @@ impl Recorder {
         let answer = match &call {
             Call::Refused { error, .. } => error.hresult(),
             _ => {
-                let slot = call.slot() as usize;
+                let slot = call.slot().index();
                 log.counts[slot] += 1;
                 log.script.answer_for(call.slot(), log.counts[slot])
             }

@@ -1,19 +1,15 @@
 //! The one boundary every exported function enters Rust through, and the out-pointer rules.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use crate::abi::HRESULT;
 use crate::core::hresult::HResult;
+use crate::core::unwind::catch_or;
 
 /// Runs `body` for an exported function: its value, or `on_panic` when it panicked. A panic
-/// never unwinds into the C caller (which would abort the process); the panic hook has already
-/// reported it on stderr.
+/// never unwinds into the C caller (which would abort the process), whatever its payload; the
+/// panic hook has already reported it on stderr.
 #[inline]
 pub(super) fn boundary<T>(on_panic: T, body: impl FnOnce() -> T) -> T {
-    // AssertUnwindSafe: an exported function's state lives in its arguments and in the crate's
-    // objects, which are only reached through shared references or locks; a panic leaves no
-    // half-updated `&mut` state behind that this frame would observe.
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or(on_panic)
+    catch_or(on_panic, body)
 }
 
 /// [`boundary`] for a function that returns an HRESULT: `Ok` is `S_OK` (or the success code it

@@ -13,7 +13,7 @@ use core::ptr;
 
 use super::boundary::{clear_out, hresult, required};
 use crate::abi::{
-    self, IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
 };
 use crate::core::hresult::HResult;
 use crate::core::object::{self, Class, Object};
@@ -63,14 +63,11 @@ impl Drop for Functions {
 /// The class of callbacks made by `mapisync_callback_new`.
 struct FunctionsClass;
 
-// SAFETY: `Interface` is the abi struct holding only the vtable pointer; `VTBL` starts with the
-// three generic IUnknown slots of this class and its other slots reach the object through
-// `Object::value` only; `IID` is the interface's IID.
+// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class and its other slots
+// reach the object through `Object::value` only.
 unsafe impl Class for FunctionsClass {
     type Value = Functions;
     type Interface = IMAPISyncProgressCallback;
-    type Vtbl = IMAPISyncProgressCallbackVtbl;
-    const IID: abi::GUID = abi::IID_IMAPISyncProgressCallback;
     const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
         QueryInterface: object::query_interface::<Self>,
         AddRef: object::add_ref::<Self>,
@@ -164,7 +161,7 @@ pub unsafe extern "C" fn mapisync_callback_new(
         let fns = unsafe { ptr::read(fns) };
         let object = Object::<FunctionsClass>::create(Functions { fns, context });
         // SAFETY: checked non-null and writable above; the one reference passes to the caller.
-        unsafe { out.write(object.as_ptr()) };
+        unsafe { out.write(object.into_raw()) };
         Ok(HResult::S_OK)
     })
 }

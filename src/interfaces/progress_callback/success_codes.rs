@@ -31,7 +31,7 @@ impl ProgressCallback {
         let text = text_arg(text, "pwcszProgress")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
         exact(HResult(unsafe {
-            (self.ptr.vtbl().Progress)(self.as_raw(), text, index, max)
+            (self.vtbl().Progress)(self.as_raw(), text, index, max)
         }))
     }
 
@@ -41,7 +41,7 @@ impl ProgressCallback {
         let text = text_arg(text, "pwcszErrorStr")?;
         // SAFETY: `self` owns a reference; `text` is null or NUL-terminated and outlives the call.
         exact(HResult(unsafe {
-            (self.ptr.vtbl().Error)(self.as_raw(), hr.0, text)
+            (self.vtbl().Error)(self.as_raw(), hr.0, text)
         }))
     }
 
@@ -50,7 +50,7 @@ impl ProgressCallback {
     pub fn done_hr(&self, event: Handle, hr: HResult) -> Result<HResult> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.
         exact(HResult(unsafe {
-            (self.ptr.vtbl().Done)(self.as_raw(), event.0, hr.0)
+            (self.vtbl().Done)(self.as_raw(), event.0, hr.0)
         }))
     }
 }

@@ -515,3 +515,28 @@ fn starting_over_after_reaching_the_maximum_is_not_a_step_back() {
     run.assert_protocol();
     assert_eq!(run.verdict().summary(), "no findings");
 }
+
+#[test]
+fn each_record_names_its_own_thread_when_threads_take_turns() {
+    let recorder = RecordingCallback::default();
+    let here = std::thread::current().name().map(str::to_owned);
+    for round in 0..3 {
+        recorder.callback().progress(None, round, 3).unwrap();
+        let callback = recorder.callback();
+        std::thread::Builder::new()
+            .name(format!("turn-{round}"))
+            .spawn(move || callback.progress(None, round, 3).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+    let names: Vec<Option<String>> = recorder
+        .records()
+        .iter()
+        .map(|r| r.thread_name.as_deref().map(str::to_owned))
+        .collect();
+    let expected: Vec<Option<String>> = (0..3)
+        .flat_map(|round| [here.clone(), Some(format!("turn-{round}"))])
+        .collect();
+    assert_eq!(names, expected);
+}

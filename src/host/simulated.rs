@@ -150,7 +150,7 @@ impl SimulatedHost {
         let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
         let event = Event::from_handle(done_event).ok().or_else(|| {
             let seen = watch.seen();
-            seen.held.iter().find(|e| e.handle() == done_event).cloned()
+            seen.held(done_event).cloned()
         });
         let mut outcome = Outcome::new(HResult::S_OK, done_event);
         if let Err(e) = started {

@@ -1276,7 +1276,7 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
         run.report().problems(),
         vec!["SynchronizeInBackground failed with E_FAIL (0x80004005)".to_owned()]
     );
-    run.assert_protocol(); // no call at all after a failed start
+    run.assert_start_failed(HResult::E_FAIL); // and no call at all after it
     run.assert_released();
     assert!(run.records().is_empty());
 
@@ -1292,7 +1292,7 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
     let run = SyncTest::new().session(session.clone()).run(&store);
     assert_eq!(run.report().started, HResult::E_OUTOFMEMORY);
     assert_eq!(run.report().done_event, Handle::NULL);
-    run.assert_protocol();
+    run.assert_start_failed(HResult::E_OUTOFMEMORY);
     run.assert_released();
     assert!(!event.is_set());
     Event::close_handle(event.handle()).unwrap();

@@ -44,6 +44,7 @@ extern "C" {
         out: *mut *mut Run,
     ) -> HRESULT;
     fn mapisync_run_passed(run: *const Run, strict: c_int) -> c_int;
+    fn mapisync_run_finding_count(run: *const Run, strict: c_int) -> usize;
     fn mapisync_run_final_status(run: *const Run) -> HRESULT;
     fn mapisync_run_report(run: *const Run) -> *const c_char;
     fn mapisync_run_free(run: *mut Run);
@@ -71,6 +72,7 @@ impl SyncProvider for Store {
 struct Outcome {
     started: HRESULT,
     passed: bool,
+    errors: usize,
     final_status: HResult,
     report: String,
     records: Vec<Record>,
@@ -97,6 +99,7 @@ fn sync_test(store: &MapiSync, flags: u32, cancel_from: Option<u64>) -> Outcome 
         let outcome = Outcome {
             started,
             passed: mapisync_run_passed(run, 1) != 0,
+            errors: mapisync_run_finding_count(run, 0),
             final_status: HResult(mapisync_run_final_status(run)),
             report: CStr::from_ptr(mapisync_run_report(run))
                 .to_string_lossy()
@@ -144,6 +147,11 @@ fn unknown_flags_reach_the_store_which_refuses_them() {
     let outcome = sync_test(&MapiSync::new(Store { steps: 1 }), FLAGS | 0x4, None);
     assert_eq!(outcome.started, 0, "the run took place");
     assert!(!outcome.passed);
+    assert_eq!(
+        outcome.errors, 1,
+        "the failed start, counted once: {}",
+        outcome.report
+    );
     assert!(
         outcome.report.contains("MAPI_E_UNKNOWN_FLAGS"),
         "{}",

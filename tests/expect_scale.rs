@@ -1,5 +1,6 @@
 //! `Expect` on a 100 000-call run: linear memory, and a diff a person can read.
 
+use std::ops::RangeInclusive;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use mapisync::testing::{Expect, RecordingCallback};
@@ -88,4 +89,80 @@ fn a_long_run_differing_everywhere_is_cut_short() {
         "{} lines",
         message.lines().count()
     );
+}
+
+/// The records of `calls`: `(0, i, max)` is `Progress i/max`, `(1, _, _)` `Done(S_OK)`,
+/// `(2, _, _)` `Error(E_FAIL)`.
+fn log_of(calls: &[(u8, u32, u32)]) -> Vec<mapisync::testing::Record> {
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    for &(kind, index, max) in calls {
+        let _ = match kind {
+            0 => callback.progress(None, index, max),
+            1 => callback.done(Handle::NULL, HResult::S_OK),
+            _ => callback.error(HResult::E_FAIL, None),
+        };
+    }
+    recorder.records()
+}
+
+#[test]
+fn every_step_must_be_met_in_order_and_nothing_may_follow() {
+    let ok = HResult::S_OK;
+    let two = Expect::new().progress(1..=2, 2);
+    let cases = [
+        (Expect::new(), vec![], true),
+        (Expect::new(), vec![(1, 0, 0)], false),
+        // An empty range on purpose: a step of no calls.
+        (
+            Expect::new()
+                .progress(RangeInclusive::new(1, 0), 3)
+                .done(ok),
+            vec![(1, 0, 0)],
+            true,
+        ),
+        (
+            two.clone().done(ok),
+            vec![(0, 1, 2), (0, 2, 2), (1, 0, 0)],
+            true,
+        ),
+        (
+            two.clone().done(ok),
+            vec![(0, 1, 2), (0, 2, 3), (1, 0, 0)],
+            false,
+        ),
+        (two.clone().done(ok), vec![(0, 1, 2), (0, 2, 2)], false),
+        (
+            two.clone().done(ok),
+            vec![(0, 1, 2), (0, 2, 2), (1, 0, 0), (1, 0, 0)],
+            false,
+        ),
+        (
+            Expect::new().progress(1..=3, 2).done(ok),
+            vec![(0, 1, 2), (0, 2, 2), (1, 0, 0)],
+            false,
+        ),
+        (
+            two.clone().error(HResult::E_FAIL),
+            vec![(0, 1, 2), (0, 2, 2), (2, 0, 0)],
+            true,
+        ),
+        (
+            two.clone().error(HResult::E_FAIL),
+            vec![(0, 1, 2), (0, 2, 2), (1, 0, 0)],
+            false,
+        ),
+        (
+            Expect::new().progress(0..=u32::MAX, 2),
+            vec![(0, 0, 2)],
+            false,
+        ),
+    ];
+    for (n, (expect, calls, matches)) in cases.iter().enumerate() {
+        assert_eq!(
+            expect.matches(&log_of(calls)),
+            *matches,
+            "case {n}: {expect}"
+        );
+    }
 }

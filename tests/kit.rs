@@ -307,6 +307,51 @@ fn a_failed_start_must_not_call_the_callback() {
     let run = SyncTest::new().run(&MapiSync::new(Refuses));
     assert_eq!(run.report().started, HResult::MAPI_E_BUSY);
     assert_protocol_fails_with(&run, &["after SynchronizeInBackground failed"]);
+    let message = failure_of(|| run.assert_start_failed(HResult::MAPI_E_BUSY));
+    assert!(
+        message.contains("after SynchronizeInBackground failed"),
+        "the call after the refusal still fails a test that expects the refusal:\n{message}"
+    );
+}
+
+struct Offline;
+impl SyncProvider for Offline {
+    fn synchronize_in_background(&self, _: SyncRequest) -> Result<Handle> {
+        Err(HResult::MAPI_E_NETWORK_ERROR.into())
+    }
+}
+
+#[test]
+fn a_failed_start_is_an_error_unless_the_test_expects_it() {
+    let run = SyncTest::new().run(&MapiSync::new(Offline));
+    assert_protocol_fails_with(
+        &run,
+        &["error: SynchronizeInBackground failed with MAPI_E_NETWORK_ERROR"],
+    );
+    let errors = run
+        .verdict()
+        .findings()
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    assert_eq!(errors, 1, "{}", run.verdict());
+    run.assert_start_failed(HResult::MAPI_E_NETWORK_ERROR);
+    run.assert_released();
+    let message = failure_of(|| run.assert_start_failed(HResult::MAPI_E_BUSY));
+    assert!(
+        message.contains("expected SynchronizeInBackground to fail with MAPI_E_BUSY"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_store_that_starts_fails_a_test_expecting_a_refusal() {
+    let run = run_hand(|cb: ProgressCallback, e: &Event| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    });
+    run.assert_protocol();
+    let message = failure_of(|| run.assert_start_failed(HResult::E_FAIL));
+    assert!(message.contains("it answered S_OK"), "{message}");
 }
 
 #[test]
@@ -469,4 +514,29 @@ fn starting_over_after_reaching_the_maximum_is_not_a_step_back() {
             })));
     run.assert_protocol();
     assert_eq!(run.verdict().summary(), "no findings");
+}
+
+#[test]
+fn each_record_names_its_own_thread_when_threads_take_turns() {
+    let recorder = RecordingCallback::default();
+    let here = std::thread::current().name().map(str::to_owned);
+    for round in 0..3 {
+        recorder.callback().progress(None, round, 3).unwrap();
+        let callback = recorder.callback();
+        std::thread::Builder::new()
+            .name(format!("turn-{round}"))
+            .spawn(move || callback.progress(None, round, 3).unwrap())
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+    let names: Vec<Option<String>> = recorder
+        .records()
+        .iter()
+        .map(|r| r.thread_name.as_deref().map(str::to_owned))
+        .collect();
+    let expected: Vec<Option<String>> = (0..3)
+        .flat_map(|round| [here.clone(), Some(format!("turn-{round}"))])
+        .collect();
+    assert_eq!(names, expected);
 }

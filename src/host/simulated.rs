@@ -15,7 +15,8 @@ use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
 
 /// The grace the host and the test kit give what a provider does just after it signals the done
-/// event: its `Done`, closing an event it kept, releasing its last reference. One second.
+/// event: its `Done`, closing an event it kept, releasing its last reference. One second in all
+/// per run, from the moment the host stops waiting for the done event.
 pub(crate) const GRACE: Duration = Duration::from_secs(1);
 
 /// Plays Outlook's part in one background synchronization, the way the reference describes it:
@@ -28,7 +29,8 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 ///    the event just before calling `Done` is given one more second for it);
 /// 5. close the handle: the host owns the done event once `Done` has brought it back. When `Done`
 ///    brought back NULL, which the reference allows, the provider kept the event and must close
-///    it; the host gives it the same second of grace and reports it if it does not,
+///    it; the host gives it what is left of the same second and reports it if it does not
+///    (one second of grace per run, for `Done`, the close and the references together),
 ///
 /// and reports what happened in a [`SyncReport`]. The callback can be any
 /// [`ProgressCallback`], Rust-made or foreign, and must not close the done event itself: under a
@@ -121,6 +123,18 @@ impl SimulatedHost {
         flags: SyncFlags,
         callback: ProgressCallback,
     ) -> SyncReport {
+        self.run_graced(store, flags, callback).0
+    }
+
+    /// [`run`](Self::run), and the end of the run's grace: one budget, from the moment the host
+    /// stops waiting for the done event, shared by the wait for `Done`, the wait for a kept event
+    /// to be closed, the wait for the references, and the test kit's leak accounting after it.
+    pub(crate) fn run_graced(
+        &self,
+        store: &MapiSync,
+        flags: SyncFlags,
+        callback: ProgressCallback,
+    ) -> (SyncReport, Instant) {
         let started_at = Instant::now();
         // A timeout too long to represent as an instant is a wait without one.
         let deadline = started_at.checked_add(self.timeout);
@@ -136,12 +150,14 @@ impl SimulatedHost {
         let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
         let event = Event::from_handle(done_event).ok().or_else(|| {
             let seen = watch.seen();
-            seen.held.iter().find(|e| e.handle() == done_event).cloned()
+            seen.held(done_event).cloned()
         });
         let mut outcome = Outcome::new(HResult::S_OK, done_event);
         if let Err(e) = started {
             outcome.started = e.hresult();
-            return outcome.report(&watch, &watcher, started_at, self.grace);
+            let grace_ends = grace_end(self.grace);
+            let report = outcome.report(&watch, &watcher, started_at, grace_ends);
+            return (report, grace_ends);
         }
         outcome.held = event.is_some();
         if let Some(event) = &event {
@@ -149,13 +165,22 @@ impl SimulatedHost {
                 d.saturating_duration_since(Instant::now())
             }));
         }
+        let grace_ends = grace_end(self.grace);
         if outcome.signalled {
             // A provider may signal just before calling Done: give Done a moment more.
-            watch.wait_for_done(Instant::now() + self.grace);
+            watch.wait_for_done(grace_ends);
         }
-        outcome.close(&watch, event.as_ref(), self.grace);
-        outcome.report(&watch, &watcher, started_at, self.grace)
+        outcome.close(&watch, event.as_ref(), grace_ends);
+        let report = outcome.report(&watch, &watcher, started_at, grace_ends);
+        (report, grace_ends)
     }
+}
+
+/// The end of a grace that starts now (far ahead for a grace too long to represent).
+fn grace_end(grace: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(grace)
+        .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600))
 }
 
 /// What the host found out during a run, before the report is assembled.
@@ -183,7 +208,7 @@ impl Outcome {
     /// Closes the done event if it is the host's: when `Done` brought it back, or never came
     /// with any handle. When `Done` brought back NULL the provider kept it: the host waits, with
     /// the same grace as for `Done`, for the provider to close it.
-    fn close(&mut self, watch: &DoneWatch, event: Option<&Event>, grace: Duration) {
+    fn close(&mut self, watch: &DoneWatch, event: Option<&Event>, grace_ends: Instant) {
         if self.done_event.is_null() {
             return;
         }
@@ -195,7 +220,7 @@ impl Outcome {
         if callback_closed {
             self.closer = EventCloser::Callback;
         } else if kept_by_provider {
-            if wait_until_closed(self.done_event, Instant::now() + grace) {
+            if wait_until_closed(self.done_event, grace_ends) {
                 self.closer = EventCloser::Provider;
             }
         } else {
@@ -217,12 +242,10 @@ impl Outcome {
         watch: &DoneWatch,
         watcher: &Spared,
         started_at: Instant,
-        grace: Duration,
+        grace_ends: Instant,
     ) -> SyncReport {
         // A provider may give back its references a moment after signalling: the same grace.
-        poll_until(Instant::now() + grace, || {
-            !matches!(watcher.others(), Ok(1..))
-        });
+        poll_until(grace_ends, || !matches!(watcher.others(), Ok(1..)));
         let over_released = watcher.others().err().unwrap_or(0);
         // Moved, not copied: the report is the last reader of the notes. A call a provider makes
         // after this is noted where nobody looks, as it would be after a copy.

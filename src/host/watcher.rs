@@ -37,10 +37,30 @@ pub(crate) struct Seen {
     /// Calls whose text was over the bound, and the refusal the callback behind answered with.
     pub(crate) refused: Vec<(Slot, Error)>,
     /// The events `Done` brought back while their handles were open: the host's own references,
-    /// taken before the callback behind could close them.
-    pub(crate) held: Vec<Event>,
+    /// taken before the callback behind could close them. The first in place (a run has one
+    /// `Done`, which then allocates nothing for it), any others after it.
+    held_first: Option<Event>,
+    held_more: Vec<Event>,
     /// Handles that were open when `Done` reached the callback behind and closed when it returned.
     pub(crate) closed_by_callback: Vec<Handle>,
+}
+
+impl Seen {
+    /// The host's reference to the event `Done` brought back as `handle`, if it took one.
+    pub(crate) fn held(&self, handle: Handle) -> Option<&Event> {
+        self.held_first
+            .iter()
+            .chain(&self.held_more)
+            .find(|e| e.handle() == handle)
+    }
+
+    /// Keeps the host's reference to an event `Done` brought back.
+    fn hold(&mut self, event: Event) {
+        match self.held_first {
+            None => self.held_first = Some(event),
+            Some(_) => self.held_more.push(event),
+        }
+    }
 }
 
 impl DoneWatch {
@@ -242,7 +262,9 @@ unsafe extern "system" fn done(
     guard(|| {
         let mut seen = w.watch.seen.lock();
         seen.calls.push((handle, HResult(hr)));
-        seen.held.extend(held);
+        if let Some(event) = held {
+            seen.hold(event);
+        }
         if closed_inside {
             seen.closed_by_callback.push(handle);
         }

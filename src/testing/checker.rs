@@ -82,16 +82,37 @@ impl Checker {
         let mut walk = Walk::default();
         for record in records {
             // A plain loop: the rules find nothing almost always, and `extend` would reserve
-            // for every record.
-            for rule in RULES {
-                if let Some(finding) = rule(self, &walk, record) {
-                    findings.push(finding);
+            // for every record; a record no rule can fault skips them.
+            if !self.quiet(&walk, record) {
+                for rule in RULES {
+                    if let Some(finding) = rule(self, &walk, record) {
+                        findings.push(finding);
+                    }
                 }
             }
             walk.step(record);
         }
         findings.extend(done_was_called(&walk, records.len()));
         findings
+    }
+
+    /// True when no rule of [`RULES`] can find anything in `r` after `walk`: a cheap test that
+    /// errs only towards running the rules.
+    fn quiet(&self, walk: &Walk, r: &Record) -> bool {
+        if walk.first_done.is_some() || walk.cancelled_at.is_some() {
+            return false;
+        }
+        match r.call {
+            Call::Progress { index, max, .. } => {
+                index <= max
+                    && walk.last_progress.map_or(true, |(last_index, last_max)| {
+                        last_max != max || index >= last_index
+                    })
+            }
+            Call::Error { hr, .. } => !hr.is_success() || hr.is_warning(),
+            Call::Done { event, .. } => self.done_event.map_or(true, |expected| event == expected),
+            Call::Refused { .. } => false,
+        }
     }
 
     /// True when this checker is strict.

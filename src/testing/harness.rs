@@ -1,19 +1,20 @@
 //! `SyncTest`: one call to run a store provider under a simulated Outlook and check everything.
 
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use super::checker::Checker;
 use super::expect::Expect;
+use super::leak::Leak;
 use super::record::{Call, Record};
 use super::recorder::RecordingCallback;
 use super::script::Script;
-use super::verdict::{Finding, Verdict};
+use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
+use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
 use crate::host::report::{HostProblem, SyncReport};
-use crate::host::simulated::{poll_until, SimulatedHost, GRACE};
+use crate::host::simulated::SimulatedHost;
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
@@ -55,7 +56,6 @@ pub struct SyncTest {
     flags: SyncFlags,
     script: Script,
     strict: bool,
-    grace: Duration,
 }
 
 impl Default for SyncTest {
@@ -73,7 +73,6 @@ impl SyncTest {
             flags: SyncFlags::DOWNLOAD_HIERARCHY | SyncFlags::DOWNLOAD_CONTENTS,
             script: Script::new(),
             strict: false,
-            grace: GRACE,
         }
     }
 
@@ -107,11 +106,10 @@ impl SyncTest {
         self
     }
 
-    /// The grace, for the host and the leak accounting, for what a provider does just after
-    /// signalling ([`GRACE`] unless changed).
+    /// The grace, for the host and the leak accounting together, for what a provider does just
+    /// after signalling (one second unless changed).
     pub(crate) fn grace(mut self, grace: Duration) -> SyncTest {
         self.host = self.host.grace(grace);
-        self.grace = grace;
         self
     }
 
@@ -147,12 +145,12 @@ impl SyncTest {
     /// assert_eq!(run.report().final_status(), Some(HResult::MAPI_E_USER_CANCEL));
     /// ```
     pub fn run_recorded(&self, store: &MapiSync, recorder: &RecordingCallback) -> SyncRun {
-        let report = self.host.run(store, self.flags, recorder.callback());
+        let (report, grace_ends) = self.host.run_graced(store, self.flags, recorder.callback());
         SyncRun {
             report,
             recorder: recorder.clone(),
             strict: self.strict,
-            grace: self.grace,
+            grace_ends,
         }
     }
 
@@ -165,12 +163,14 @@ impl SyncTest {
         front: impl FnOnce(ProgressCallback) -> ProgressCallback,
     ) -> SyncRun {
         let recorder = RecordingCallback::new(self.script.clone());
-        let report = self.host.run(store, self.flags, front(recorder.callback()));
+        let (report, grace_ends) =
+            self.host
+                .run_graced(store, self.flags, front(recorder.callback()));
         SyncRun {
             report,
             recorder,
             strict: self.strict,
-            grace: self.grace,
+            grace_ends,
         }
     }
 }
@@ -181,7 +181,8 @@ pub struct SyncRun {
     report: SyncReport,
     recorder: RecordingCallback,
     strict: bool,
-    grace: Duration,
+    /// The end of the run's one grace budget, shared with the host's waits.
+    grace_ends: Instant,
 }
 
 impl SyncRun {
@@ -240,8 +241,11 @@ impl SyncRun {
                     refusals += 1;
                     refusals > recorded
                 }
-                HostProblem::StartFailed(_)
-                | HostProblem::DoneNeverCalled
+                // The recorder never sees the start: a store that fails to start is a finding
+                // (an error), as the C API counts it; a test that expects the refusal says so
+                // with `assert_start_failed`.
+                HostProblem::StartFailed(_) => true,
+                HostProblem::DoneNeverCalled
                 | HostProblem::DoneCalledTimes(_)
                 | HostProblem::WrongHandle { .. }
                 | HostProblem::NullHandleToDone => false,
@@ -267,6 +271,43 @@ impl SyncRun {
         }
     }
 
+    /// Panics unless `SynchronizeInBackground` failed with `hr` and the provider then kept the
+    /// protocol: no call at all on the callback. For a test that expects the store to refuse to
+    /// start; [`assert_protocol`](Self::assert_protocol) counts a failed start as an error.
+    ///
+    /// ```
+    /// use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest};
+    /// use mapisync::testing::SyncTest;
+    ///
+    /// struct Offline;
+    /// impl SyncProvider for Offline {
+    ///     fn synchronize_in_background(&self, _: SyncRequest) -> Result<Handle> {
+    ///         Err(HResult::MAPI_E_NETWORK_ERROR.into())
+    ///     }
+    /// }
+    ///
+    /// let run = SyncTest::new().run(&MapiSync::new(Offline));
+    /// run.assert_start_failed(HResult::MAPI_E_NETWORK_ERROR);
+    /// run.assert_released();
+    /// ```
+    #[track_caller]
+    pub fn assert_start_failed(&self, hr: HResult) {
+        let started = self.report.started;
+        let verdict = self.verdict();
+        let expected = HostProblem::StartFailed(hr).to_string();
+        let others = verdict
+            .findings()
+            .iter()
+            .filter(|f| f.severity == Severity::Error || self.strict)
+            .filter(|f| f.what != expected)
+            .count();
+        assert!(
+            started == hr && others == 0,
+            "expected SynchronizeInBackground to fail with {hr} and no call on the callback; \
+             it answered {started}\n{verdict}"
+        );
+    }
+
     /// Panics with a diff unless the calls are exactly `expected`. Compares the log where it is,
     /// and copies it only to report a difference.
     #[track_caller]
@@ -290,11 +331,17 @@ impl SyncRun {
     ///
     /// A provider may let go just after it signals the done event (a C++ smart pointer going out
     /// of scope after `SetEvent`): references still held, and events passed to `Done` still open,
-    /// are given the same grace as `Done` (one second, polled) before they count.
+    /// are given the same grace as `Done` before they count: one second in all, from the moment
+    /// the host stopped waiting for the done event, shared with the host's own waits (polled;
+    /// once it has passed, this looks once and waits no more).
     pub fn left_behind(&self) -> Vec<Leak> {
-        let deadline = Instant::now() + self.grace;
-        poll_until(deadline, || !self.leaks_now().iter().any(Leak::may_resolve));
-        self.leaks_now()
+        let mut leaks = self.leaks_now();
+        // Looked at once when nothing is left: the common case waits and repeats nothing.
+        while leaks.iter().any(Leak::may_resolve) && Instant::now() < self.grace_ends {
+            std::thread::sleep(Duration::from_millis(1));
+            leaks = self.leaks_now();
+        }
+        leaks
     }
 
     /// [`left_behind`](Self::left_behind), in words.
@@ -346,43 +393,5 @@ impl SyncRun {
             leaks.join("\n  - "),
             self.verdict()
         );
-    }
-}
-
-/// Something a provider left behind, or let go of once too often; `Display` says it in words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Leak {
-    /// References on the callback the provider still holds.
-    References(u32),
-    /// An event passed to `Done` that is still open: nobody owns it any more.
-    EventLeftOpen(Handle),
-    /// What the host found: a done event closed by the provider after handing it over, one the
-    /// provider kept (`Done(NULL)`) and never closed, or a Release too many.
-    Host(HostProblem),
-}
-
-impl Leak {
-    /// True for what a provider may still be letting go of, just after signalling.
-    fn may_resolve(&self) -> bool {
-        matches!(self, Leak::References(_) | Leak::EventLeftOpen(_))
-    }
-}
-
-impl fmt::Display for Leak {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Leak::References(n) => write!(
-                f,
-                "the provider still holds {n} reference(s) on the callback (an AddRef or a clone \
-                 without its Release)"
-            ),
-            Leak::EventLeftOpen(h) => write!(
-                f,
-                "event {:#x}, passed to Done, is still open: nobody owns it any more",
-                h.0 as usize
-            ),
-            Leak::Host(problem) => problem.fmt(f),
-        }
     }
 }

@@ -37,6 +37,9 @@ struct Log {
     /// Calls that arrived after the log was full: counted, reported, never silently lost.
     lost: u64,
     next_seq: u64,
+    /// The thread of the latest call and its name: a run's calls come from one worker thread,
+    /// whose name is then taken from here instead of its thread-local.
+    last_thread: Option<(ThreadId, Option<Arc<str>>)>,
 }
 
 /// An `IMAPISyncProgressCallback` for tests: every `Progress`, `Error` and `Done` lands in an
@@ -240,11 +243,20 @@ impl Recorder {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     fn record(&self, call: Call) -> HResult {
         let thread = thread_id();
-        let name = THREAD_NAME.try_with(Clone::clone);
         let mut log = self.shared.log.lock();
-        // During thread exit the name's thread-local may be gone: the thread's earlier records
-        // still carry it.
-        let thread_name = name.unwrap_or_else(|_| log.name_of(thread));
+        let thread_name = match &log.last_thread {
+            // A thread's id is never reused and its name never changes.
+            Some((last, name)) if *last == thread => name.clone(),
+            _ => {
+                // During thread exit the name's thread-local may be gone: the thread's earlier
+                // records still carry it.
+                let name = THREAD_NAME
+                    .try_with(Clone::clone)
+                    .unwrap_or_else(|_| log.name_of(thread));
+                log.last_thread = Some((thread, name.clone()));
+                name
+            }
+        };
         let answer = match &call {
             Call::Refused { error, .. } => error.hresult(),
             _ => {

@@ -279,7 +279,8 @@ struct IMAPISyncProgressCallback : public IUnknown {
                                                ULONG ulIndexMax) = 0;
     /* An error, or a warning (MAPI_W_*), with text to display (NULL: none). */
     virtual HRESULT STDMETHODCALLTYPE Error(HRESULT hResult, const WCHAR *pwcszErrorStr) = 0;
-    /* Finished with hResult; the done event's handle passes to the callee, which closes it. */
+    /* Finished with hResult. The done event's handle goes back to the host, which closes it
+       (NULL: the provider keeps the event and closes it itself); docs/c-and-cpp.md, "Who owns what". */
     virtual HRESULT STDMETHODCALLTYPE Done(HANDLE hThreadDoneEvent, HRESULT hResult) = 0;
 };
 

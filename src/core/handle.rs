@@ -6,8 +6,9 @@ use crate::abi::HANDLE;
 /// thread completes (`MAPISIB.phSyncDoneEvent`, `IMAPISyncProgressCallback::Done`).
 ///
 /// A `Handle` is only a value: it owns nothing and closes nothing, so it is `Copy`, `Send` and
-/// `Sync`. Who must close the event it names is a matter of protocol (the provider creates it;
-/// the callee of `Done` closes it).
+/// `Sync`. Who must close the event it names is a matter of protocol: the provider creates it,
+/// and once `Done` brings it back the host closes it (`docs/sync-handshake.md`, "Who closes the
+/// done event").
 ///
 /// ```
 /// use mapisync::Handle;

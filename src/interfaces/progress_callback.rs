@@ -384,7 +384,8 @@ impl ProgressCallback {
         HResult(unsafe { (self.vtbl().Error)(self.as_raw(), hr.0, text) }).ok()
     }
 
-    /// Calls `Done(event, hr)`. Per the reference, ownership of `event` passes to the callee.
+    /// Calls `Done(event, hr)`. Per the reference, `event` goes back to the Outlook side, which
+    /// closes it (`docs/sync-handshake.md`, "Who closes the done event", says who that is here).
     #[inline]
     pub fn done(&self, event: Handle, hr: HResult) -> Result<()> {
         // SAFETY: `self` owns a reference; the handle is an opaque value to this call.

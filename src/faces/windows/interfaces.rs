@@ -25,7 +25,8 @@ pub unsafe trait IMAPISyncProgressCallback: windows_core::IUnknown {
     pub fn Progress(&self, pwcszProgress: *const u16, ulIndex: u32, ulIndexMax: u32) -> HRESULT;
     /// Slot 4: an error or a warning (`hResult`), with text to display or null.
     pub fn Error(&self, hResult: HRESULT, pwcszErrorStr: *const u16) -> HRESULT;
-    /// Slot 5: synchronization finished with `hResult`; the callee closes `hThreadDoneEvent`.
+    /// Slot 5: synchronization finished with `hResult`; `hThreadDoneEvent` goes back to the host,
+    /// which closes it (`docs/sync-handshake.md`, "Who closes the done event").
     pub fn Done(&self, hThreadDoneEvent: HANDLE, hResult: HRESULT) -> HRESULT;
 }
 

@@ -10,16 +10,14 @@ use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::abi::{
-    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
-};
+use crate::abi::{IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR};
 use crate::core::error::Error;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
-use crate::core::object::{self, Class, Object};
 use crate::core::text::read_text;
-use crate::core::unwind::guard;
+use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
+use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
 /// What the host learns on the way through, shared with the host's `run`.
@@ -114,27 +112,9 @@ impl Watcher {
     }
 }
 
-/// The class of the host's watcher objects.
-struct WatcherClass;
-
-// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slots
-// reach the object through `Object::value` only.
-unsafe impl Class for WatcherClass {
-    type Value = Watcher;
-    type Interface = IMAPISyncProgressCallback;
-    const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
-        QueryInterface: object::query_interface::<Self>,
-        AddRef: object::add_ref::<Self>,
-        Release: object::release::<Self>,
-        Progress: progress,
-        Error: error,
-        Done: done,
-    };
-}
-
 /// A new watcher in front of `inner`, noting what it sees in `watch`.
 pub(crate) fn watcher(inner: ProgressCallback, watch: Arc<DoneWatch>) -> ProgressCallback {
-    Object::<WatcherClass>::create(Watcher { inner, watch })
+    raw_callback(Watcher { inner, watch })
 }
 
 /// The references on `callback`'s object right now, `callback`'s own included.
@@ -197,80 +177,56 @@ impl Drop for Spared {
     }
 }
 
-/// Slot 3: forwarded unchanged.
-///
-/// # Safety
-///
-/// `this` is a live watcher the caller holds a reference on; `text` as the interface requires.
-unsafe extern "system" fn progress(
-    this: *mut IMAPISyncProgressCallback,
-    text: *const WCHAR,
-    index: ULONG,
-    max: ULONG,
-) -> HRESULT {
-    // SAFETY: the caller holds a reference on `this` for the duration of the call.
-    let w = unsafe { Object::<WatcherClass>::value(this) };
-    // SAFETY: `inner` holds a reference; every argument is the provider's, passed on unchanged
-    // under the same contract.
-    let hr = unsafe { (w.inner_vtbl().Progress)(w.inner.as_raw(), text, index, max) };
-    if HResult(hr).is_failure() && !text.is_null() {
-        // SAFETY: the provider's guarantee on `text` stands for this call.
-        unsafe { w.note_refusal(Slot::Progress, text, "pwcszProgress") };
+// SAFETY: nothing here unwinds: the forwarded calls are the callback's own (a Rust-made one
+// catches its panics, a foreign one must not unwind by the ABI's rules), and the notes are taken
+// inside the panic boundary; `Watcher` is `Send + Sync`.
+unsafe impl RawProgress for Watcher {
+    /// Forwarded unchanged; a refusal of over-long text is noted.
+    unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
+        // unchanged under the same contract.
+        let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
+        if HResult(hr).is_failure() && !text.is_null() {
+            // SAFETY: the provider's guarantee on `text` stands for this call.
+            unsafe { self.note_refusal(Slot::Progress, text, "pwcszProgress") };
+        }
+        hr
     }
-    hr
-}
 
-/// Slot 4: forwarded unchanged.
-///
-/// # Safety
-///
-/// As for `progress`.
-unsafe extern "system" fn error(
-    this: *mut IMAPISyncProgressCallback,
-    hr: HRESULT,
-    text: *const WCHAR,
-) -> HRESULT {
-    // SAFETY: as in `progress`.
-    let w = unsafe { Object::<WatcherClass>::value(this) };
-    // SAFETY: as in `progress`.
-    let answer = unsafe { (w.inner_vtbl().Error)(w.inner.as_raw(), hr, text) };
-    if HResult(answer).is_failure() && !text.is_null() {
+    /// Forwarded unchanged; a refusal of over-long text is noted.
+    unsafe fn error(&self, hr: HRESULT, text: *const WCHAR) -> HRESULT {
         // SAFETY: as in `progress`.
-        unsafe { w.note_refusal(Slot::Error, text, "pwcszErrorStr") };
+        let answer = unsafe { (self.inner_vtbl().Error)(self.inner.as_raw(), hr, text) };
+        if HResult(answer).is_failure() && !text.is_null() {
+            // SAFETY: as in `progress`.
+            unsafe { self.note_refusal(Slot::Error, text, "pwcszErrorStr") };
+        }
+        answer
     }
-    answer
-}
 
-/// Slot 5: the host takes its own reference to the event before the callback behind sees it,
-/// forwards the call unchanged, then notes it.
-///
-/// # Safety
-///
-/// `this` is a live watcher the caller holds a reference on.
-unsafe extern "system" fn done(
-    this: *mut IMAPISyncProgressCallback,
-    event: HANDLE,
-    hr: HRESULT,
-) -> HRESULT {
-    // SAFETY: as in `progress`.
-    let w = unsafe { Object::<WatcherClass>::value(this) };
-    let handle = Handle(event);
-    let held = Event::from_handle(handle).ok();
-    // SAFETY: as in `progress`; the handle is an opaque value to the call.
-    let answer = unsafe { (w.inner_vtbl().Done)(w.inner.as_raw(), event, hr) };
-    let closed_inside = held.is_some() && !Event::is_open(handle);
-    guard(|| {
-        let mut seen = w.watch.seen.lock();
-        seen.calls.push((handle, HResult(hr)));
-        if let Some(event) = held {
-            seen.hold(event);
-        }
-        if closed_inside {
-            seen.closed_by_callback.push(handle);
-        }
-        drop(seen);
-        w.watch.arrived.notify_all();
-        Ok(())
-    });
-    answer
+    /// The host takes its own reference to the event before the callback behind sees it,
+    /// forwards the call unchanged, then notes it.
+    unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
+        let handle = Handle(event);
+        let held = catch_or(None, || Event::from_handle(handle).ok());
+        // SAFETY: as in `progress`; the handle is an opaque value to the call.
+        let answer = unsafe { (self.inner_vtbl().Done)(self.inner.as_raw(), event, hr) };
+        guard(|| {
+            // Closed inside the callback: the host held the event before, and its handle is no
+            // longer open after.
+            let closed_inside = held.is_some() && !Event::is_open(handle);
+            let mut seen = self.watch.seen.lock();
+            seen.calls.push((handle, HResult(hr)));
+            if let Some(event) = held {
+                seen.hold(event);
+            }
+            if closed_inside {
+                seen.closed_by_callback.push(handle);
+            }
+            drop(seen);
+            self.watch.arrived.notify_all();
+            Ok(())
+        });
+        answer
+    }
 }

@@ -18,6 +18,7 @@ use crate::core::text::MAX_TEXT_LEN;
 use crate::core::text::{read_text, read_text_unaligned};
 use crate::core::unwind::guard;
 
+pub(crate) mod raw;
 mod success_codes;
 
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which

@@ -1,22 +1,20 @@
 //! `mapisync_callback_new`: an `IMAPISyncProgressCallback` whose behaviour is C function
 //! pointers.
 //!
-//! It is a class of the crate's object block like every Rust-made callback (one heap block,
-//! exact count, one identity, `Release` on any thread), with its own three thunks: the
-//! `SyncProgress` trait answers `Result<()>`, which cannot carry `S_FALSE` or a warning back,
-//! and the contract here is that each slot returns exactly what its C function returned. The
-//! thunks therefore call the function and hand its HRESULT back untouched; text goes to it as
-//! the provider passed it (C reads it itself). Nothing in them can panic.
+//! It is an object of the crate's object block like every Rust-made callback (one heap block,
+//! exact count, one identity, `Release` on any thread), made by the interfaces' raw callback
+//! class: the `SyncProgress` trait answers `Result<()>`, which cannot carry `S_FALSE` or a
+//! warning back, and the contract here is that each slot returns exactly what its C function
+//! returned. Each slot therefore calls the function and hands its HRESULT back untouched; text
+//! goes to it as the provider passed it (C reads it itself). Nothing in them can panic.
 
 use core::ffi::c_void;
 use core::ptr;
 
 use super::boundary::{clear_out, hresult, required};
-use crate::abi::{
-    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
-};
+use crate::abi::{IMAPISyncProgressCallback, HANDLE, HRESULT, ULONG, WCHAR};
 use crate::core::hresult::HResult;
-use crate::core::object::{self, Class, Object};
+use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress};
 
 /// `mapisync_callback_fns`: the behaviour, slot by slot. A NULL slot answers `S_OK`.
 #[repr(C)]
@@ -60,81 +58,37 @@ impl Drop for Functions {
     }
 }
 
-/// The class of callbacks made by `mapisync_callback_new`.
-struct FunctionsClass;
-
-// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class and its other slots
-// reach the object through `Object::value` only.
-unsafe impl Class for FunctionsClass {
-    type Value = Functions;
-    type Interface = IMAPISyncProgressCallback;
-    const VTBL: &'static IMAPISyncProgressCallbackVtbl = &IMAPISyncProgressCallbackVtbl {
-        QueryInterface: object::query_interface::<Self>,
-        AddRef: object::add_ref::<Self>,
-        Release: object::release::<Self>,
-        Progress: progress_thunk,
-        Error: error_thunk,
-        Done: done_thunk,
-    };
-}
-
-/// Slot 3: the C `progress`'s answer, unchanged.
-///
-/// # Safety
-///
-/// `this` is a live `FunctionsClass` object the caller holds a reference on; the other arguments
-/// are the provider's, passed on as they came.
-unsafe extern "system" fn progress_thunk(
-    this: *mut IMAPISyncProgressCallback,
-    text: *const WCHAR,
-    index: ULONG,
-    max: ULONG,
-) -> HRESULT {
-    // SAFETY: the caller holds a reference on `this` for the duration of the call.
-    let f = unsafe { Object::<FunctionsClass>::value(this) };
-    match f.fns.progress {
-        // SAFETY: `mapisync_callback_new`'s caller promised a function callable with this context
-        // from any thread, for as long as the object lives.
-        Some(progress) => unsafe { progress(f.context, text, index, max) },
-        None => HResult::S_OK.0,
+// SAFETY: nothing here unwinds (a C function cannot unwind into Rust by the ABI's rules, and the
+// rest is a test and a return); the functions are callable from any thread by
+// `mapisync_callback_new`'s contract (`Functions` is `Send + Sync` for that reason).
+unsafe impl RawProgress for Functions {
+    /// The C `progress`'s answer, unchanged; `S_OK` for a NULL slot.
+    unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        match self.fns.progress {
+            // SAFETY: `mapisync_callback_new`'s caller promised a function callable with this
+            // context from any thread, for as long as the object lives; the arguments are the
+            // provider's, passed on as they came.
+            Some(progress) => unsafe { progress(self.context, text, index, max) },
+            None => HResult::S_OK.0,
+        }
     }
-}
 
-/// Slot 4: the C `error`'s answer, unchanged.
-///
-/// # Safety
-///
-/// As for `progress_thunk`.
-unsafe extern "system" fn error_thunk(
-    this: *mut IMAPISyncProgressCallback,
-    hr: HRESULT,
-    text: *const WCHAR,
-) -> HRESULT {
-    // SAFETY: as in `progress_thunk`.
-    let f = unsafe { Object::<FunctionsClass>::value(this) };
-    match f.fns.error {
-        // SAFETY: as in `progress_thunk`.
-        Some(error) => unsafe { error(f.context, hr, text) },
-        None => HResult::S_OK.0,
+    /// The C `error`'s answer, unchanged; `S_OK` for a NULL slot.
+    unsafe fn error(&self, hr: HRESULT, text: *const WCHAR) -> HRESULT {
+        match self.fns.error {
+            // SAFETY: as in `progress`.
+            Some(error) => unsafe { error(self.context, hr, text) },
+            None => HResult::S_OK.0,
+        }
     }
-}
 
-/// Slot 5: the C `done`'s answer, unchanged.
-///
-/// # Safety
-///
-/// As for `progress_thunk`.
-unsafe extern "system" fn done_thunk(
-    this: *mut IMAPISyncProgressCallback,
-    event: HANDLE,
-    hr: HRESULT,
-) -> HRESULT {
-    // SAFETY: as in `progress_thunk`.
-    let f = unsafe { Object::<FunctionsClass>::value(this) };
-    match f.fns.done {
-        // SAFETY: as in `progress_thunk`.
-        Some(done) => unsafe { done(f.context, event, hr) },
-        None => HResult::S_OK.0,
+    /// The C `done`'s answer, unchanged; `S_OK` for a NULL slot.
+    unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
+        match self.fns.done {
+            // SAFETY: as in `progress`.
+            Some(done) => unsafe { done(self.context, event, hr) },
+            None => HResult::S_OK.0,
+        }
     }
 }
 
@@ -159,7 +113,7 @@ pub unsafe extern "C" fn mapisync_callback_new(
         required(fns)?;
         // SAFETY: non-null, and pointing to the struct by the caller's guarantee.
         let fns = unsafe { ptr::read(fns) };
-        let object = Object::<FunctionsClass>::create(Functions { fns, context });
+        let object = raw_callback(Functions { fns, context });
         // SAFETY: checked non-null and writable above; the one reference passes to the caller.
         unsafe { out.write(object.into_raw()) };
         Ok(HResult::S_OK)

@@ -284,7 +284,10 @@ fn query_interface_allocates_nothing() {
 /// `Done` and its callback object, the done event, the worker's name, and `Done`'s note in the
 /// watch (the host's reference to the event it brings back is kept in place). In all, 8
 /// allocations outside the test harness.
-const ROUND_TRIP_OVER_FLOOR: usize = 4;
+///
+/// On Windows the done event is a kernel event, and each `Event` value that refers to it (the
+/// worker's, the host's) holds a duplicated handle in an `Arc` of its own: two more.
+const ROUND_TRIP_OVER_FLOOR: usize = if cfg!(windows) { 6 } else { 4 };
 
 /// A provider that calls `Done` at once, its worker counted from the first line of its work.
 struct Immediate;

@@ -230,11 +230,15 @@ fn wait_and_close(done_event: Handle) {
     let event = Event::from_handle(done_event).expect("the done event is an open handle");
     assert!(event.wait_timeout(WAIT), "the done event was not signalled");
     Event::close_handle(done_event).unwrap();
-    assert_eq!(
-        Event::close_handle(done_event).unwrap_err().hresult(),
-        HResult::E_HANDLE,
-        "a closed handle stays closed"
-    );
+    // Off Windows a closed value is never handed out again. On Windows it is a kernel handle,
+    // which the system may give to the next event made, by a test running beside this one.
+    if cfg!(not(windows)) {
+        assert_eq!(
+            Event::close_handle(done_event).unwrap_err().hresult(),
+            HResult::E_HANDLE,
+            "a closed handle stays closed"
+        );
+    }
 }
 
 // ---- The bad MAPISIBs -----------------------------------------------------------------------

@@ -7,8 +7,8 @@ use core::ffi::c_void;
 
 use mapisync::testing::{Expect, RecordingCallback, Script};
 use mapisync::{
-    Event, HResult, Handle, MapiSync, Result, SimulatedHost, SyncFlags, SyncProvider, SyncRequest,
-    SyncWorker,
+    Event, EventCloser, HResult, Handle, MapiSync, Result, SimulatedHost, SyncFlags, SyncProvider,
+    SyncRequest, SyncWorker,
 };
 use mapisync_c_fixture::{self as fx, win32, Probe};
 
@@ -88,6 +88,12 @@ fn the_simulated_host_drives_a_c_store_whose_event_is_its_own_create_event_w() {
     let dialog = RecordingCallback::new(Script::new());
     let report = SimulatedHost::new().run(&store, SyncFlags::DOWNLOAD_CONTENTS, dialog.callback());
     assert!(report.is_clean(), "{report}");
+    assert_eq!(
+        report.host_problems(),
+        vec![],
+        "no finding at all, warnings included: the event is the provider's own, not mapisync's"
+    );
+    assert_eq!(report.closer, EventCloser::Host, "{report}");
     assert_eq!(report.done_event, Handle(event));
     assert!(
         report.signalled,

@@ -222,7 +222,9 @@ impl Outcome {
         if callback_closed {
             self.closer = EventCloser::Callback;
         } else if kept_by_provider {
-            if wait_until_closed(self.done_event, grace_ends) {
+            // No reference of the host's: the handle named no event when the host looked, so
+            // the provider had closed it already.
+            if event.map_or(true, |event| wait_until_closed(event, grace_ends)) {
                 self.closer = EventCloser::Provider;
             }
         } else {
@@ -267,9 +269,11 @@ impl Outcome {
     }
 }
 
-/// Polls until `handle` is closed or `deadline` has passed; true if it was closed.
-pub(crate) fn wait_until_closed(handle: Handle, deadline: Instant) -> bool {
-    poll_until(deadline, || !Event::is_open(handle))
+/// Polls until the handle `event` was found under is closed or `deadline` has passed; true if it
+/// was closed. Asked of the host's own reference, so that on Windows a provider's own
+/// `CreateEventW` event is judged too, and a value closed and reused is not taken for open.
+pub(crate) fn wait_until_closed(event: &Event, deadline: Instant) -> bool {
+    poll_until(deadline, || !event.handle_still_open())
 }
 
 /// Polls `done` every millisecond until it is true or `deadline` has passed; true if it was.

@@ -212,9 +212,10 @@ unsafe impl RawProgress for Watcher {
         // SAFETY: as in `progress`; the handle is an opaque value to the call.
         let answer = unsafe { (self.inner_vtbl().Done)(self.inner.as_raw(), event, hr) };
         guard(|| {
-            // Closed inside the callback: the host held the event before, and its handle is no
-            // longer open after.
-            let closed_inside = held.is_some() && !Event::is_open(handle);
+            // Closed inside the callback: the host held the event before, and its handle no
+            // longer names it after (on Windows, also when the provider's event is its own
+            // `CreateEventW`, or the value was closed and given to a newer event).
+            let closed_inside = held.as_ref().is_some_and(|e| !e.handle_still_open());
             let mut seen = self.watch.seen.lock();
             seen.calls.push((handle, HResult(hr)));
             if let Some(event) = held {

@@ -83,6 +83,12 @@ impl Event {
         OPEN.lock().contains_key(&(handle.0 as usize))
     }
 
+    /// True while the handle this event was created or found under is still open. (Off Windows a
+    /// value is never reused, so this is [`Event::is_open`] of that handle.)
+    pub(crate) fn handle_still_open(&self) -> bool {
+        Event::is_open(self.handle)
+    }
+
     /// How many handles are open in the whole process, for leak accounting.
     pub fn open_handles() -> usize {
         OPEN.lock().len()

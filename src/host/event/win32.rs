@@ -137,6 +137,18 @@ impl Event {
         OPEN.lock().contains_key(&(handle.0 as usize))
     }
 
+    /// True while the handle this event was created or found under is still open and still names
+    /// this event. For an event of [`Event::new`] mapisync's records say so exactly, a value
+    /// closed and given to a newer event included (a bare `CloseHandle` they cannot see). For an
+    /// event mapisync did not make (a provider's own `CreateEventW`) the handle itself is asked:
+    /// open if it can be duplicated.
+    pub(crate) fn handle_still_open(&self) -> bool {
+        if self.generation != 0 {
+            return OPEN.lock().get(&(self.handle.0 as usize)) == Some(&self.generation);
+        }
+        plausible(self.handle) && duplicate(self.handle.0).is_some()
+    }
+
     /// How many handles created by [`Event::new`] are still open, for leak accounting.
     pub fn open_handles() -> usize {
         OPEN.lock().len()

@@ -117,7 +117,10 @@ for t in "${targets[@]}"; do
             ;;
         x86_64-pc-windows-gnu | i686-pc-windows-gnu)
             how=wine
-            cmd=(cargo test --target "$t" --no-fail-fast)
+            # One test at a time: events are kernel events there, and Windows gives a closed
+            # handle's value to the next event made, so a test that checks its handle was closed
+            # could see a value a test running beside it had just been given.
+            cmd=(cargo test --target "$t" --no-fail-fast -- --test-threads=1)
             if ! wine_setup; then
                 how="wine: setup failed"
                 kind=broken

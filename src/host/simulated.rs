@@ -148,12 +148,7 @@ impl SimulatedHost {
         // The host's own reference to the event, taken before anyone else can close the handle;
         // if the callback closed it inside a Done that came first, Done's watcher took one.
         let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
-        // Done's first: on Windows a handle the callback closed may already name another event.
-        let held_by_done = {
-            let seen = watch.seen();
-            seen.held(done_event).cloned()
-        };
-        let event = held_by_done.or_else(|| Event::from_handle(done_event).ok());
+        let event = watch.event_for(done_event);
         let mut outcome = Outcome::new(HResult::S_OK, done_event);
         if let Err(e) = started {
             outcome.started = e.hresult();

@@ -67,6 +67,18 @@ impl DoneWatch {
         self.seen.lock()
     }
 
+    /// The host's own reference to the done event `handle`: the one `Done` took on its way
+    /// through, if it came first (on Windows the value may since name another event), or else a
+    /// new one. Taken under the notes' lock, which `Done` holds while it takes its own, so no
+    /// callback can close the handle in between.
+    pub(crate) fn event_for(&self, handle: Handle) -> Option<Event> {
+        let seen = self.seen.lock();
+        match seen.held(handle) {
+            Some(event) => Some(event.clone()),
+            None => Event::from_handle(handle).ok(),
+        }
+    }
+
     /// Waits until a `Done` has arrived or `deadline` has passed.
     pub(crate) fn wait_for_done(&self, deadline: Instant) {
         let mut seen = self.seen.lock();
@@ -204,23 +216,29 @@ unsafe impl RawProgress for Watcher {
         answer
     }
 
-    /// The host takes its own reference to the event before the callback behind sees it,
-    /// forwards the call unchanged, then notes it.
+    /// The host takes its own reference to the event, and keeps it in the notes, before the
+    /// callback behind sees the handle; then the call is forwarded unchanged, and noted.
     unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
         let handle = Handle(event);
-        let held = catch_or(None, || Event::from_handle(handle).ok());
+        // Kept under the notes' lock before forwarding: the host, which looks for it under the
+        // same lock (`DoneWatch::event_for`), can never find the handle closed by the callback
+        // and the reference not yet noted.
+        let held = catch_or(false, || match Event::from_handle(handle) {
+            Ok(event) => {
+                self.watch.seen.lock().hold(event);
+                true
+            }
+            Err(_) => false,
+        });
         // SAFETY: as in `progress`; the handle is an opaque value to the call.
         let answer = unsafe { (self.inner_vtbl().Done)(self.inner.as_raw(), event, hr) };
         guard(|| {
+            let mut seen = self.watch.seen.lock();
             // Closed inside the callback: the host held the event before, and its handle no
             // longer names it after (on Windows, also when the provider's event is its own
             // `CreateEventW`, or the value was closed and given to a newer event).
-            let closed_inside = held.as_ref().is_some_and(|e| !e.handle_still_open());
-            let mut seen = self.watch.seen.lock();
+            let closed_inside = held && seen.held(handle).is_some_and(|e| !e.handle_still_open());
             seen.calls.push((handle, HResult(hr)));
-            if let Some(event) = held {
-                seen.hold(event);
-            }
             if closed_inside {
                 seen.closed_by_callback.push(handle);
             }

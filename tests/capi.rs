@@ -9,7 +9,8 @@ use std::ptr;
 
 use mapisync::abi::{IUnknown, HANDLE, HRESULT, ULONG, WCHAR};
 use mapisync::{
-    HResult, Handle, MapiSync, Result, SyncFlags, SyncProvider, SyncRequest, SyncWorker,
+    Event, EventReset, HResult, Handle, MapiSync, Result, SyncFlags, SyncProvider, SyncRequest,
+    SyncWorker,
 };
 
 /// `mapisync_record`, as the header declares it.
@@ -159,4 +160,35 @@ fn unknown_flags_reach_the_store_which_refuses_them() {
     );
     assert_eq!(outcome.final_status, HResult::E_UNEXPECTED);
     assert!(outcome.records.is_empty());
+}
+
+/// A provider that passes `Done(NULL)` and then closes the event it kept, as the reference allows.
+struct NullDone;
+
+impl SyncProvider for NullDone {
+    fn synchronize_in_background(&self, request: SyncRequest) -> mapisync::Result<Handle> {
+        let event = Event::new(EventReset::Manual);
+        let handle = event.handle();
+        std::thread::spawn(move || {
+            let _ = request.callback.done(Handle::NULL, HResult::S_OK);
+            drop(request);
+            event.set();
+            Event::close_handle(handle).expect("the provider's own event is still open");
+        });
+        Ok(handle)
+    }
+}
+
+#[test]
+fn a_run_with_only_warnings_says_it_passes_leniently_and_not_strictly() {
+    let outcome = sync_test(&MapiSync::new(NullDone), FLAGS, None);
+    assert_eq!(outcome.errors, 0, "{}", outcome.report);
+    assert!(!outcome.passed, "strict: the Done(NULL) warning fails it");
+    assert!(
+        outcome
+            .report
+            .starts_with("sync test passed leniently; a strict check fails on the warnings"),
+        "{}",
+        outcome.report
+    );
 }

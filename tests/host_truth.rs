@@ -234,6 +234,11 @@ fn a_reference_kept_past_the_grace_is_still_a_leak() {
 }
 
 #[test]
+#[cfg_attr(
+    miri,
+    ignore = "its provider's thread outlives the test by design (a Release 1.5 s late), which \
+              Miri reports at exit; the grace is safe code"
+)]
 fn the_grace_is_one_second_per_run_not_one_per_wait() {
     let run = SyncTest::new().run(&MapiSync::new(Hand(|cb: ProgressCallback, e: Event| {
         cb.done(e.handle(), HResult::S_OK).unwrap();

@@ -43,13 +43,8 @@ fi
 wine_version=$(wine --version 2>/dev/null || true)
 stamp_want="$wine_version wow64=$MAPISYNC_WINE_WOW64 dllpath=${WINEDLLPATH:-} stub=$(cat "$src"/* | sha256sum | cut -c1-16)"
 stamp="$WINEPREFIX/.mapisync-prefix"
-# A wineserver that stays up between test programs: by default it exits seconds after the last
-# one, and a program starting just then loses its connection ("recvmsg: Connection reset by
-# peer") and dies before its first test. The callers stop it on exit (`wineserver -k`).
-persistent_server() { wineserver -p 2>/dev/null || true; }
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_want" ]; then
     say "prefix $WINEPREFIX is ready ($wine_version, wow64=$MAPISYNC_WINE_WOW64)"
-    persistent_server
     exit 0
 fi
 
@@ -75,4 +70,3 @@ else
 fi
 echo "$stamp_want" >"$stamp"
 say "prefix $WINEPREFIX made in $((SECONDS - t0)) s ($wine_version, wow64=$MAPISYNC_WINE_WOW64)"
-persistent_server

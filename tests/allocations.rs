@@ -306,8 +306,11 @@ fn counted_with_followers(f: impl FnOnce()) -> usize {
     // One test at a time reads the shared counter.
     static SHARED: Mutex<()> = Mutex::new(());
     let _one = SHARED.lock().unwrap_or_else(|e| e.into_inner());
-    // Leaked: a thread that joined may outlive the measurement (a handful per test run).
+    // Leaked: a thread that joined may outlive the measurement (a handful per test run). Kept
+    // reachable from a static, so leak checkers (LeakSanitizer) see it is held on purpose.
+    static KEPT: Mutex<Vec<&'static AtomicUsize>> = Mutex::new(Vec::new());
     let counter: &'static AtomicUsize = Box::leak(Box::new(AtomicUsize::new(0)));
+    KEPT.lock().unwrap_or_else(|e| e.into_inner()).push(counter);
     CURRENT.store(ptr::from_ref(counter).cast_mut(), Ordering::Release);
     let (own, _, ()) = counted(f);
     own + counter.load(Ordering::Relaxed)

@@ -21,7 +21,7 @@ fn main() {
     // event, Done, close the event. The recorder plays the Send/Receive dialog.
     let dialog = RecordingCallback::new(Script::new());
     // SAFETY: `store` holds a reference on a free-threaded object for the call.
-    let unknown = unsafe { Unknown::from_borrowed(store.as_raw().cast()) }.expect("not null");
+    let unknown = unsafe { Unknown::from_borrowed(store.as_raw().cast()) };
     let report = SimulatedHost::new()
         .run_on_store(&unknown, SyncFlags::DOWNLOAD_CONTENTS, dialog.callback())
         .expect("the store answers IMAPISync");

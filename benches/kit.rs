@@ -20,10 +20,10 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use mapisync::testing::{Expect, Explore, SyncTest};
+use mapisync::testing::{Expect, Explore, Silent, SyncTest};
 use mapisync::{
-    HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags, SyncProgress,
-    SyncProvider, SyncRequest, SyncWorker, U16CStr,
+    HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags, SyncProvider,
+    SyncRequest, SyncWorker,
 };
 
 /// Repetitions in the smaller of the two counted runs.
@@ -43,21 +43,6 @@ impl SyncProvider for Calls {
             }
             Ok(HResult::S_OK)
         })
-    }
-}
-
-/// A host-side callback that does nothing.
-struct Quiet;
-
-impl SyncProgress for Quiet {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
     }
 }
 
@@ -105,7 +90,7 @@ fn sync_test_cycle_floor(n: u64) {
 fn round_trip(n: u64) {
     let store = MapiSync::new(Calls { progress: 0 });
     let host = SimulatedHost::new();
-    let callback = ProgressCallback::new(Quiet);
+    let callback = ProgressCallback::new(Silent);
     for _ in 0..n {
         let report = host.run(
             black_box(&store),

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use mapisync::testing::{Call, Leak, RecordingCallback, Script, Severity, SyncTest};
+use mapisync::testing::{Call, Leak, RecordingCallback, Script, Severity, Silent, SyncTest};
 use mapisync::{
     abi, Event, EventCloser, EventReset, HResult, Handle, HostProblem, MapiSync, ProgressCallback,
     Result, SimulatedHost, SyncFlags, SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr,
@@ -29,22 +29,6 @@ where
         let body = self.0.clone();
         std::thread::spawn(move || body(request.callback, event));
         Ok(handle)
-    }
-}
-
-/// A callback that does nothing with the handle `Done` brings: what the docs ask of a callback
-/// running under a host.
-struct Quiet;
-
-impl SyncProgress for Quiet {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
     }
 }
 
@@ -87,7 +71,7 @@ fn a_provider_keeping_the_protocol_gets_a_clean_report_every_time() {
         let report = SimulatedHost::new().run(
             &store,
             SyncFlags::DOWNLOAD_CONTENTS,
-            ProgressCallback::new(Quiet),
+            ProgressCallback::new(Silent),
         );
         assert!(report.is_clean(), "round {round}: {report}");
         assert!(report.host_problems().is_empty(), "round {round}: {report}");
@@ -352,7 +336,7 @@ fn a_timeout_too_long_to_represent_waits_without_one() {
     let report = SimulatedHost::new().timeout(Duration::MAX).run(
         &worker_store(),
         SyncFlags::empty(),
-        ProgressCallback::new(Quiet),
+        ProgressCallback::new(Silent),
     );
     assert!(report.is_clean(), "{report}");
     SyncTest::new()

@@ -45,6 +45,21 @@ pub(super) unsafe fn clear_out<T>(out: *mut *mut T) -> Result<(), HResult> {
     Ok(())
 }
 
+/// Frees what an exported constructor handed out with `Box::into_raw`: its destructor runs inside
+/// the boundary (a panic in it is swallowed, the memory still freed). NULL is a no-op.
+///
+/// # Safety
+///
+/// `ptr` is null or came from `Box::into_raw` of a `Box<T>` and is not used after this call.
+pub(super) unsafe fn free_boxed<T>(ptr: *mut T) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: made by `Box::into_raw`, and given back once, by the caller's guarantee.
+    let boxed = unsafe { Box::from_raw(ptr) };
+    boundary((), move || drop(boxed));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,11 +13,9 @@ use crate::core::ptr::ComPtr;
 use crate::core::text::MAX_TEXT_LEN;
 
 pub(crate) mod raw;
-mod safe;
 mod success_codes;
 
-use raw::raw_callback;
-use safe::Safe;
+use raw::{raw_callback, Safe};
 
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
 /// a store provider reports its synchronization to. Wrap it with [`ProgressCallback::new`].

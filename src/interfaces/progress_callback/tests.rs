@@ -1,7 +1,7 @@
 //! The object block's layout and the smart pointer's counting and refusals.
 use super::*;
 use crate::core::object::Object;
-use raw::RawClass;
+use raw::{RawClass, Safe};
 
 /// An implementation holding `N` bytes, which accepts `Progress` and implements nothing else.
 struct Payload<const N: usize>([u8; N]);

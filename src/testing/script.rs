@@ -170,6 +170,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn calls_read_every_range_form_and_print_as_written() {
+        let calls = |first, last| Calls { first, last };
+        assert_eq!(Calls::new(..), calls(1, u64::MAX));
+        assert_eq!(Calls::new(3..), Calls::from(3));
+        assert_eq!(Calls::new(2..5), calls(2, 4));
+        assert_eq!(Calls::new(2..=5), calls(2, 5));
+        assert!(Calls::from(3).is_open() && !Calls::new(3..=3).is_open());
+        assert!(Calls::new(2..=4).contains(4) && !Calls::new(2..=4).contains(5));
+        assert!(Calls::new(2..=4).meets(Calls::from(5)));
+        assert!(!Calls::new(2..=4).meets(Calls::from(6)) && !Calls::from(2).meets(Calls::from(3)));
+        let printed: Vec<String> = [Calls::new(..), Calls::from(3), Calls::new(2..=4)]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(printed, ["..", "3..", "2..=4"]);
+    }
+
+    #[test]
     fn the_first_matching_rule_wins_and_ranges_are_per_slot() {
         let script = Script::new()
             .answer(Slot::Progress, 2..4, HResult::E_FAIL)

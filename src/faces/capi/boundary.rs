@@ -82,4 +82,26 @@ mod tests {
         unsafe { clear_out(&mut out) }.unwrap();
         assert!(out.is_null());
     }
+
+    #[test]
+    fn a_boxed_object_is_dropped_once_even_when_its_drop_panics() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static DROPS: AtomicUsize = AtomicUsize::new(0);
+        struct Counted(bool);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                DROPS.fetch_add(1, Ordering::SeqCst);
+                assert!(!self.0, "a destructor that panics");
+            }
+        }
+        // SAFETY: null is a no-op.
+        unsafe { free_boxed::<Counted>(core::ptr::null_mut()) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 0);
+        // SAFETY: each pointer comes from `Box::into_raw` and is not used again.
+        unsafe { free_boxed(Box::into_raw(Box::new(Counted(false)))) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 1);
+        // SAFETY: as above; the panic stays inside the boundary.
+        unsafe { free_boxed(Box::into_raw(Box::new(Counted(true)))) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 2);
+    }
 }

@@ -27,15 +27,10 @@ pub(crate) unsafe trait Class: Sized + 'static {
     const VTBL: &'static Vtbl<Self>;
 }
 
-/// The vtable of the class whose `impl Class` this is written in: the interface's flattened vtable
-/// struct, its three IUnknown slots this module's generic ones for the class (as [`Class`]
-/// requires), then the interface's own slots as given, in the struct's field names.
-///
-/// ```ignore
-/// const VTBL: &'static IMAPISyncVtbl = class_vtbl!(IMAPISyncVtbl {
-///     SynchronizeInBackground: synchronize_thunk::<T>,
-/// });
-/// ```
+/// The vtable of the class whose `impl Class` this is written in, for its `VTBL`: the interface's
+/// flattened vtable struct, named first, with its three IUnknown slots this module's generic ones
+/// for the class (as [`Class`] requires), then the interface's own slots as given in braces, by
+/// the struct's field names (`class_vtbl!(IMAPISyncVtbl { SynchronizeInBackground: thunk })`).
 macro_rules! class_vtbl {
     ($vtbl:ident { $($slot:ident: $thunk:expr),+ $(,)? }) => {
         &$vtbl {

@@ -59,8 +59,8 @@ pub unsafe extern "C" fn mapisync_recorder_new(out: *mut *mut Recorder) -> HRESU
 /// `recorder` is null or was made by `mapisync_recorder_new` and is not used after this call.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_recorder_free(recorder: *mut Recorder) {
-    // SAFETY: made by `Box::into_raw` in `mapisync_recorder_new`, and given back once by the caller's
-    // guarantee.
+    // SAFETY: made by `Box::into_raw` in `mapisync_recorder_new`, and given back once, by the
+    // caller's guarantee.
     unsafe { free_boxed(recorder) }
 }
 

@@ -193,7 +193,7 @@ pub unsafe extern "C" fn mapisync_run_final_status(run: *const Run) -> HRESULT {
 /// `run` is null or was made by `mapisync_sync_test` and is not used after this call.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_run_free(run: *mut Run) {
-    // SAFETY: made by `Box::into_raw` in `mapisync_sync_test`, and given back once by the caller's
-    // guarantee.
+    // SAFETY: made by `Box::into_raw` in `mapisync_sync_test`, and given back once, by the
+    // caller's guarantee.
     unsafe { free_boxed(run) }
 }

@@ -248,7 +248,8 @@ impl<T: SyncProgress> Safe<T> {
         }
     }
 
-    /// `Error` with text at an odd address, as for [`progress_unaligned`](Self::progress_unaligned).
+    /// `Error` with text at an odd address, as for
+    /// [`progress_unaligned`](Self::progress_unaligned).
     ///
     /// # Safety
     ///

@@ -196,7 +196,8 @@ mod tests {
             .answer(Slot::Progress, 5..=6, HResult::E_FAIL) // 5 is shadowed
             .answer(Slot::Progress, 6.., HResult::MAPI_E_USER_CANCEL)
             .answer(Slot::Error, 9..9, HResult::E_FAIL); // empty
-                                                         // 4..=5 cancel, 6 E_FAIL, 7.. cancel: an E_FAIL on top of one cancel rule.
+
+        // 4..=5 cancel, 6 E_FAIL, 7.. cancel: an E_FAIL on top of one cancel rule.
         assert_eq!(
             printed(script.clone()),
             "Script::new().answer(Slot::Progress, 6..=6, HResult::E_FAIL).cancel_progress_from(4)"

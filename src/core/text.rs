@@ -124,6 +124,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only, and minutes on Miri's clock")]
     fn fit_text_cuts_long_text_on_a_character_boundary() {
         assert_eq!(fit_text("Inbox").to_string_lossy(), "Inbox");
         assert_eq!(fit_text("In\0box").to_string_lossy(), "In");

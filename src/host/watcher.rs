@@ -5,7 +5,6 @@
 //! and refuses nothing, so the callback behind it sees every call exactly as the provider made it
 //! (a recording callback records a refused call itself, in its place in the order).
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -17,18 +16,16 @@ use crate::core::hresult::HResult;
 use crate::core::text::read_text;
 use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
-use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress};
+use crate::interfaces::progress_callback::raw::{raw_callback, raw_value, RawProgress};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
-/// What the host learns on the way through, shared with the host's `run`.
-#[derive(Default)]
+/// What the host learns on the way through, read by the host's `run` through [`Watched`].
 pub(crate) struct DoneWatch {
     seen: Mutex<Seen>,
     arrived: Condvar,
 }
 
 /// The notes themselves.
-#[derive(Default)]
 pub(crate) struct Seen {
     /// Every `Done`: the handle and the status.
     pub(crate) calls: Vec<(Handle, HResult)>,
@@ -62,6 +59,21 @@ impl Seen {
 }
 
 impl DoneWatch {
+    /// No notes yet, with room for the one `Done` of a run made here, on the host's thread: the
+    /// note the provider's `Done` writes then allocates nothing, and is moved into the report.
+    fn new() -> DoneWatch {
+        DoneWatch {
+            seen: Mutex::new(Seen {
+                calls: Vec::with_capacity(1),
+                refused: Vec::new(),
+                held_first: None,
+                held_more: Vec::new(),
+                closed_by_callback: Vec::new(),
+            }),
+            arrived: Condvar::new(),
+        }
+    }
+
     /// The notes so far.
     pub(crate) fn seen(&self) -> parking_lot::MutexGuard<'_, Seen> {
         self.seen.lock()
@@ -90,10 +102,10 @@ impl DoneWatch {
     }
 }
 
-/// The COM object's value: the host's callback, and where the notes go.
+/// The COM object's value: the host's callback, and the notes, in the object's one heap block.
 struct Watcher {
     inner: ProgressCallback,
-    watch: Arc<DoneWatch>,
+    watch: DoneWatch,
 }
 
 impl Watcher {
@@ -124,9 +136,45 @@ impl Watcher {
     }
 }
 
-/// A new watcher in front of `inner`, noting what it sees in `watch`.
-pub(crate) fn watcher(inner: ProgressCallback, watch: Arc<DoneWatch>) -> ProgressCallback {
-    raw_callback(Watcher { inner, watch })
+/// The host's hold on the watcher it puts in front of its callback: the watcher's object, held
+/// with a spare reference (see [`Spared`]), and the notes inside it.
+#[derive(Debug)]
+pub(crate) struct Watched {
+    spared: Spared,
+}
+
+impl Watched {
+    /// A new watcher in front of `inner`, with no notes yet: one allocation for the object and
+    /// the notes together.
+    pub(crate) fn new(inner: ProgressCallback) -> Watched {
+        let watcher = raw_callback(Watcher {
+            inner,
+            watch: DoneWatch::new(),
+        });
+        Watched {
+            spared: Spared::new(watcher),
+        }
+    }
+
+    /// The watcher, to hand the provider (the holder's own reference, not the spare).
+    pub(crate) fn callback(&self) -> &ProgressCallback {
+        self.spared.callback()
+    }
+
+    /// As [`Spared::others`].
+    pub(crate) fn others(&self) -> core::result::Result<u32, u32> {
+        self.spared.others()
+    }
+
+    /// The notes the watcher has taken.
+    pub(crate) fn watch(&self) -> &DoneWatch {
+        // SAFETY: `new` made the object with `raw_callback` of a `Watcher`, and `spared` holds a
+        // reference on it for as long as `self` is borrowed: two, of which a provider that
+        // releases once too often takes one (a second extra Release would free the object under
+        // any holder, the spare being there for the first).
+        let watcher = unsafe { raw_value::<Watcher>(self.spared.callback().as_raw()) };
+        &watcher.watch
+    }
 }
 
 /// The references on `callback`'s object right now, `callback`'s own included.

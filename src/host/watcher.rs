@@ -5,6 +5,7 @@
 //! and refuses nothing, so the callback behind it sees every call exactly as the provider made it
 //! (a recording callback records a refused call itself, in its place in the order).
 
+use core::mem::ManuallyDrop;
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -41,15 +42,16 @@ pub(crate) struct Seen {
 }
 
 impl Seen {
-    /// The host's reference to the event `Done` brought back as `handle`, if it took one.
+    /// The host's latest reference to the event `handle` named, if it took one.
     pub(crate) fn held(&self, handle: Handle) -> Option<&Event> {
-        self.held_first
+        self.held_more
             .iter()
-            .chain(&self.held_more)
+            .rev()
+            .chain(&self.held_first)
             .find(|e| e.handle() == handle)
     }
 
-    /// Keeps the host's reference to an event `Done` brought back.
+    /// Keeps a reference of the host's to the done event.
     fn hold(&mut self, event: Event) {
         match self.held_first {
             None => self.held_first = Some(event),
@@ -81,14 +83,17 @@ impl DoneWatch {
 
     /// The host's own reference to the done event `handle`: the one `Done` took on its way
     /// through, if it came first (on Windows the value may since name another event), or else a
-    /// new one. Taken under the notes' lock, which `Done` holds while it takes its own, so no
-    /// callback can close the handle in between.
+    /// new one, kept in the notes too, so that a `Done` coming after finds it there. Taken under
+    /// the notes' lock, which `Done` holds while it takes its own, so no callback can close the
+    /// handle in between.
     pub(crate) fn event_for(&self, handle: Handle) -> Option<Event> {
-        let seen = self.seen.lock();
-        match seen.held(handle) {
-            Some(event) => Some(event.clone()),
-            None => Event::from_handle(handle).ok(),
+        let mut seen = self.seen.lock();
+        if let Some(event) = seen.held(handle) {
+            return Some(event.clone());
         }
+        let event = Event::from_handle(handle).ok()?;
+        seen.hold(event.clone());
+        Some(event)
     }
 
     /// Waits until a `Done` has arrived or `deadline` has passed.
@@ -198,15 +203,19 @@ pub(crate) fn references(callback: &ProgressCallback) -> u32 {
 /// take from it.
 #[derive(Debug)]
 pub(crate) struct Spared {
-    callback: ProgressCallback,
-    spare: core::mem::ManuallyDrop<ProgressCallback>,
+    callback: ManuallyDrop<ProgressCallback>,
+    spare: ManuallyDrop<ProgressCallback>,
 }
 
 impl Spared {
-    /// Takes a spare reference on `callback`, which the holder owns.
+    /// Takes a spare reference on `callback`, which the holder owns: a Rust-made object, whose
+    /// `AddRef` and `Release` return its exact count.
     pub(crate) fn new(callback: ProgressCallback) -> Spared {
-        let spare = core::mem::ManuallyDrop::new(callback.clone());
-        Spared { callback, spare }
+        let spare = ManuallyDrop::new(callback.clone());
+        Spared {
+            callback: ManuallyDrop::new(callback),
+            spare,
+        }
     }
 
     /// The callback (the holder's own reference, not the spare).
@@ -227,12 +236,17 @@ impl Spared {
 
 impl Drop for Spared {
     fn drop(&mut self) {
-        if self.others().is_ok() {
-            // SAFETY: the spare is dropped once, here, and never used again.
-            unsafe { core::mem::ManuallyDrop::drop(&mut self.spare) };
+        let own = self.callback.as_unknown();
+        // SAFETY: the holder's own reference is given back once, here, and never used again (the
+        // field is not dropped after this); the object is alive until this Release.
+        let left = unsafe { ((*(*own).lpVtbl).Release)(own) };
+        if left != 0 {
+            // SAFETY: the spare is dropped once, here, and never used again; the count left
+            // (exact, for a Rust-made object) includes it.
+            unsafe { ManuallyDrop::drop(&mut self.spare) };
         }
-        // Otherwise the provider already gave back the spare for us: only our own is left. (A
-        // provider that still holds references now and releases one too many later frees the
+        // Otherwise the provider already gave back the spare for us, and our own was the last.
+        // (A provider that still holds references now and releases one too many later frees the
         // object under itself, as it would under any host.)
     }
 }
@@ -265,18 +279,27 @@ unsafe impl RawProgress for Watcher {
     }
 
     /// The host takes its own reference to the event, and keeps it in the notes, before the
-    /// callback behind sees the handle; then the call is forwarded unchanged, and noted.
+    /// callback behind sees the handle (unless it holds one already, taken when
+    /// `SynchronizeInBackground` returned, and the handle still names that event); then the call
+    /// is forwarded unchanged, and noted.
     unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
         let handle = Handle(event);
         // Kept under the notes' lock before forwarding: the host, which looks for it under the
         // same lock (`DoneWatch::event_for`), can never find the handle closed by the callback
-        // and the reference not yet noted.
-        let held = catch_or(false, || match Event::from_handle(handle) {
-            Ok(event) => {
-                self.watch.seen.lock().hold(event);
-                true
+        // and the reference not yet noted. A reference whose handle was closed before this `Done`
+        // (by the provider) does not count as held: the callback cannot be blamed for that close.
+        let held = catch_or(false, || {
+            let mut seen = self.watch.seen.lock();
+            if seen.held(handle).is_some_and(Event::handle_still_open) {
+                return true;
             }
-            Err(_) => false,
+            match Event::from_handle(handle) {
+                Ok(event) => {
+                    seen.hold(event);
+                    true
+                }
+                Err(_) => false,
+            }
         });
         // SAFETY: as in `progress`; the handle is an opaque value to the call.
         let answer = unsafe { (self.inner_vtbl().Done)(self.inner.as_raw(), event, hr) };

@@ -87,17 +87,23 @@ impl Checker {
             // A plain loop: the rules find nothing almost always, and `extend` would reserve
             // for every record; a record no rule can fault skips them.
             if !self.quiet(&walk, &record) {
-                let call = log.call(i);
-                for rule in RULES {
-                    if let Some(finding) = rule(self, &walk, &record, call) {
-                        findings.push(finding);
-                    }
-                }
+                self.judge(&walk, &record, log.call(i), &mut findings);
             }
             walk.step(&record);
         }
         findings.extend(done_was_called(&walk, log.len()));
         findings
+    }
+
+    /// Runs every rule on `record`, whose whole call is `call`. Out of line, so that the walk
+    /// over the records no rule can fault stays a short loop.
+    #[inline(never)]
+    fn judge(&self, walk: &Walk, record: &Logged, call: CallRef<'_>, findings: &mut Vec<Finding>) {
+        for rule in RULES {
+            if let Some(finding) = rule(self, walk, record, call) {
+                findings.push(finding);
+            }
+        }
     }
 
     /// True when no rule of [`RULES`] can find anything in `r` after `walk`: a cheap test that

@@ -29,10 +29,16 @@ impl Step {
                 // A step of more calls than any log holds cannot match.
                 let len = usize::try_from(last - first).ok()?.checked_add(1)?;
                 let end = at.checked_add(len).filter(|&end| end <= log.len())?;
-                let fits = (at..end).zip(first..=last).all(|(n, i)| {
-                    matches!(log.at(n).kind, Kind::Progress { index, max: m } if index == i && m == *max)
-                });
-                fits.then_some(end)
+                let mut expected = first;
+                for n in at..end {
+                    match log.at(n).kind {
+                        Kind::Progress { index, max: m } if index == expected && m == *max => {}
+                        _ => return None,
+                    }
+                    // Past `last` only after the last call of the step, where it is not read.
+                    expected = expected.wrapping_add(1);
+                }
+                Some(end)
             }
             Step::Error(hr) => (at < log.len()
                 && matches!(log.at(at).kind, Kind::Error { hr: h } if h == *hr))

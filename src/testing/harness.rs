@@ -210,11 +210,8 @@ impl SyncRun {
     pub fn verdict(&self) -> Verdict {
         let checker = self.checker();
         self.recorder.with_log(|log, lost| {
-            Verdict::new(
-                self.findings(&checker, log, lost),
-                self.strict,
-                log.to_records(),
-            )
+            let findings = self.findings(&checker, log, lost);
+            Verdict::new(findings, self.strict, log.to_records())
         })
     }
 
@@ -235,14 +232,18 @@ impl SyncRun {
     fn findings(&self, checker: &Checker, log: &CompactLog, lost: u64) -> Vec<Finding> {
         let mut findings = checker.findings(log, lost);
         // Refusals the recorder did not see: a front of the caller's refused them itself.
-        let recorded = (0..log.len())
-            .filter(|&i| matches!(log.at(i).kind, Kind::Refused { .. }))
-            .count();
+        // Counted only when the host saw a refusal.
+        let mut recorded = None;
         let mut refusals = 0;
         for problem in self.report.host_problems() {
             let host_only = match problem {
                 HostProblem::Refused { .. } => {
                     refusals += 1;
+                    let recorded = *recorded.get_or_insert_with(|| {
+                        (0..log.len())
+                            .filter(|&i| matches!(log.at(i).kind, Kind::Refused { .. }))
+                            .count()
+                    });
                     refusals > recorded
                 }
                 // The recorder never sees the start: a store that fails to start is a finding

@@ -212,3 +212,130 @@ impl CallLog for CompactLog {
         (0..self.entries.len()).map(|i| self.record(i)).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::handle::Handle;
+    use crate::interfaces::progress_callback::Slot;
+    use crate::testing::record::{Call, Text};
+    use widestring::{u16cstr, U16CStr};
+
+    #[test]
+    fn records_come_back_exactly_as_the_calls_were_made() {
+        let mut log = CompactLog::with_capacity(1);
+        let refusal = Error::from(HResult::E_INVALIDARG);
+        let here = std::thread::current().id();
+        let there = std::thread::spawn(|| std::thread::current().id())
+            .join()
+            .unwrap();
+        let inbox = u16cstr!("Inbox").as_slice();
+        let lone = [0xD800u16]; // an unpaired surrogate, kept as it came
+        let a = log.thread(here, || Some(Arc::from("main"))).unwrap();
+        assert!(log.push(
+            CallRef::Progress {
+                text: Some(inbox),
+                index: 1,
+                max: 2
+            },
+            a,
+            HResult::S_OK
+        ));
+        let b = log.thread(there, || None).unwrap();
+        let err = HResult::MAPI_E_NETWORK_ERROR;
+        assert!(log.push(
+            CallRef::Error {
+                hr: err,
+                text: None
+            },
+            b,
+            HResult::S_OK
+        ));
+        assert_eq!(log.thread(here, || unreachable!("known")), Some(a));
+        let refused = CallRef::Refused {
+            slot: Slot::Error,
+            error: &refusal,
+        };
+        assert!(log.push(refused, a, refusal.hresult()));
+        let cancel = HResult::MAPI_E_USER_CANCEL;
+        let text = Some(&lone[..]);
+        assert!(log.push(CallRef::Error { hr: err, text }, a, cancel));
+        let done = CallRef::Done {
+            event: Handle(8 as *mut _),
+            hr: cancel,
+        };
+        assert!(log.push(done, b, HResult::S_OK));
+
+        let main = Some(Arc::<str>::from("main"));
+        let record = |seq, thread, thread_name: &Option<Arc<str>>, call, answer| Record {
+            seq,
+            thread,
+            thread_name: thread_name.clone(),
+            call,
+            answer,
+        };
+        let expected = vec![
+            record(
+                0,
+                here,
+                &main,
+                Call::Progress {
+                    text: Some(Text::new(u16cstr!("Inbox"))),
+                    index: 1,
+                    max: 2,
+                },
+                HResult::S_OK,
+            ),
+            record(
+                1,
+                there,
+                &None,
+                Call::Error {
+                    hr: err,
+                    text: None,
+                },
+                HResult::S_OK,
+            ),
+            record(
+                2,
+                here,
+                &main,
+                Call::Refused {
+                    slot: Slot::Error,
+                    error: refusal.clone(),
+                },
+                HResult::E_INVALIDARG,
+            ),
+            record(
+                3,
+                here,
+                &main,
+                Call::Error {
+                    hr: err,
+                    text: Some(Text::new(U16CStr::from_slice(&[0xD800, 0]).unwrap())),
+                },
+                cancel,
+            ),
+            record(
+                4,
+                there,
+                &None,
+                Call::Done {
+                    event: Handle(8 as *mut _),
+                    hr: cancel,
+                },
+                HResult::S_OK,
+            ),
+        ];
+        assert_eq!(log.to_records(), expected);
+        assert_eq!(log.len(), 5);
+        for (i, r) in expected.iter().enumerate() {
+            let at = log.at(i);
+            assert_eq!(
+                (at.seq, at.kind, at.answer),
+                (r.seq, Kind::of(&r.call), r.answer)
+            );
+            assert_eq!(log.call(i).to_call(), r.call);
+        }
+    }
+}

@@ -231,6 +231,8 @@ struct Recorder {
 
 impl Recorder {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
+    /// Inlined into each slot, where the kind of call is known.
+    #[inline(always)]
     fn record(&self, call: CallRef<'_>) -> HResult {
         let thread = thread_id();
         let mut log = self.shared.log.lock();
@@ -255,6 +257,7 @@ impl Recorder {
 
 impl Log {
     /// The scripted answer to the next call to `slot`, counted.
+    #[inline(always)]
     fn answer(&mut self, slot: Slot) -> HResult {
         let count = &mut self.counts[slot.index()];
         *count += 1;
@@ -263,6 +266,7 @@ impl Log {
     }
 
     /// Keeps `call` from `thread`; false if the log cannot hold it.
+    #[inline(always)]
     fn keep(&mut self, thread: ThreadId, call: CallRef<'_>, answer: HResult) -> bool {
         // A thread's id is never reused and its name never changes: the name is read once per
         // thread. During thread exit its thread-local may be gone; a thread that calls in only

@@ -280,14 +280,16 @@ fn query_interface_allocates_nothing() {
 
 /// At most this many allocations in one host round trip, on both threads, beyond those of its
 /// floor (a thread spawned to signal a condition variable: 4 allocations, or 6 under the test
-/// harness, whose output capture adds its own to every thread spawned): the host's watch on
-/// `Done` and its callback object, the done event, the worker's name, and `Done`'s note in the
-/// watch (the host's reference to the event it brings back is kept in place). In all, 8
-/// allocations outside the test harness.
+/// harness, whose output capture adds its own to every thread spawned): the host's watcher, one
+/// object holding both the callback in front of the provider and its notes on `Done`; the done
+/// event; the worker's name; and the room for `Done`'s note, made by the host before the run and
+/// moved into the report (the host's reference to the event `Done` brings back is kept in
+/// place). The floor's own `Arc` has no counterpart in the trip. In all, 7 allocations outside
+/// the test harness.
 ///
 /// On Windows the done event is a kernel event, and each `Event` value that refers to it (the
 /// worker's, the host's) holds a duplicated handle in an `Arc` of its own: two more.
-const ROUND_TRIP_OVER_FLOOR: usize = if cfg!(windows) { 6 } else { 4 };
+const ROUND_TRIP_OVER_FLOOR: usize = if cfg!(windows) { 5 } else { 3 };
 
 /// A provider that calls `Done` at once, its worker counted from the first line of its work.
 struct Immediate;
@@ -321,7 +323,7 @@ fn counted_with_followers(f: impl FnOnce()) -> usize {
     miri,
     ignore = "its per-measurement counter is leaked on purpose (a joined thread may outlive it)"
 )]
-fn a_host_round_trip_allocates_at_most_four_times_more_than_a_bare_thread() {
+fn a_host_round_trip_allocates_at_most_three_times_more_than_a_bare_thread() {
     let store = MapiSync::new(Immediate);
     let host = SimulatedHost::new();
     let callback = ProgressCallback::new(Sum::default());

@@ -44,11 +44,8 @@ pub(crate) struct Seen {
 impl Seen {
     /// The host's latest reference to the event `handle` named, if it took one.
     pub(crate) fn held(&self, handle: Handle) -> Option<&Event> {
-        self.held_more
-            .iter()
-            .rev()
-            .chain(&self.held_first)
-            .find(|e| e.handle() == handle)
+        let newer = self.held_more.iter().rev().find(|e| e.handle() == handle);
+        newer.or(self.held_first.as_ref().filter(|e| e.handle() == handle))
     }
 
     /// Keeps a reference of the host's to the done event.

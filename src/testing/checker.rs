@@ -82,7 +82,8 @@ impl Checker {
             return findings;
         }
         let mut walk = Walk::default();
-        for i in 0..log.len() {
+        let start = walk.quiet_stretch(log);
+        for i in start..log.len() {
             let record = log.at(i);
             // A plain loop: the rules find nothing almost always, and `extend` would reserve
             // for every record; a record no rule can fault skips them.
@@ -164,6 +165,36 @@ struct Walk {
 }
 
 impl Walk {
+    /// Walks the records from the first on for as long as no rule can fault them (no `Done`, no
+    /// Cancel, every `Progress` within its maximum and not stepping back, every `Error` with a
+    /// failure or warning code): one tight loop for what a run is made of almost entirely.
+    /// Returns where the rules must take over.
+    fn quiet_stretch<L: CallLog + ?Sized>(&mut self, log: &L) -> usize {
+        let mut last = self.last_progress;
+        let mut i = 0;
+        while i < log.len() {
+            let r = log.at(i);
+            if r.answer == HResult::MAPI_E_USER_CANCEL {
+                break;
+            }
+            match r.kind {
+                Kind::Progress { index, max }
+                    if index <= max
+                        && last.map_or(true, |(last_index, last_max)| {
+                            last_max != max || index >= last_index
+                        }) =>
+                {
+                    last = Some((index, max));
+                }
+                Kind::Error { hr } if !hr.is_success() || hr.is_warning() => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        self.last_progress = last;
+        i
+    }
+
     fn step(&mut self, r: &Logged) {
         match r.kind {
             Kind::Progress { index, max, .. } => self.last_progress = Some((index, max)),

@@ -21,7 +21,6 @@ use widestring::U16CStr;
 /// The log and what decides the answers, shared by the COM object and the test's handle.
 #[derive(Debug)]
 struct Shared {
-    limit: Option<usize>,
     log: Mutex<Log>,
 }
 
@@ -38,9 +37,10 @@ struct Log {
     counts: [u64; 3],
     /// Calls that arrived after the log was full: counted, reported, never silently lost.
     lost: u64,
-    /// Set once a call could not be kept: every later call is counted as lost too, so the
-    /// records stay the calls in order with nothing missing in between.
-    full: bool,
+    /// How many calls the log may hold: the bound, or `usize::MAX`; zero once a call could not
+    /// be kept, so that every later call is counted as lost too and the records stay the calls
+    /// in order with nothing missing in between.
+    room: usize,
 }
 
 /// An `IMAPISyncProgressCallback` for tests: every `Progress`, `Error` and `Done` lands in an
@@ -95,7 +95,6 @@ impl RecordingCallback {
 
     fn build(script: Script, limit: Option<usize>) -> RecordingCallback {
         let shared = Arc::new(Shared {
-            limit,
             log: Mutex::new(Log {
                 script,
                 // A synchronization makes dozens to thousands of calls: start past the first
@@ -103,7 +102,7 @@ impl RecordingCallback {
                 calls: CompactLog::with_capacity(INITIAL_RECORDS.min(limit.unwrap_or(usize::MAX))),
                 counts: [0; 3],
                 lost: 0,
-                full: false,
+                room: limit.unwrap_or(usize::MAX),
             }),
         });
         let callback = ProgressCallback::new(Recorder {
@@ -242,13 +241,8 @@ impl Recorder {
             CallRef::Error { .. } => log.answer(Slot::Error),
             CallRef::Done { .. } => log.answer(Slot::Done),
         };
-        let full = log.full
-            || self
-                .shared
-                .limit
-                .is_some_and(|limit| log.calls.len() >= limit);
-        if full || !log.keep(thread, call, answer) {
-            log.full = true;
+        if log.calls.len() >= log.room || !log.keep(thread, call, answer) {
+            log.room = 0;
             log.lost += 1;
         }
         answer

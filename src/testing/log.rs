@@ -222,6 +222,12 @@ mod tests {
     use widestring::{u16cstr, U16CStr};
 
     #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_entry_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Kept>(), 32);
+    }
+
+    #[test]
     fn records_come_back_exactly_as_the_calls_were_made() {
         let mut log = CompactLog::with_capacity(1);
         let refusal = Error::from(HResult::E_INVALIDARG);

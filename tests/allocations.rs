@@ -14,7 +14,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use mapisync::testing::{Expect, SyncTest};
+use mapisync::testing::{Call, Expect, RecordingCallback, SyncTest};
 use mapisync::{
     abi, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags,
     SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr, U16CString,
@@ -386,4 +386,30 @@ fn passing_protocol_and_call_assertions_copy_nothing() {
         (0, 0),
         "the success path of assert_protocol and assert_calls allocated"
     );
+}
+
+#[test]
+fn recording_calls_with_text_allocates_per_doubling_not_per_call() {
+    // Every call's text goes into one buffer the log shares, and each call into one plain entry:
+    // the log grows by doubling, so 1 000 calls with text take a handful of allocations, where a
+    // copy of the text per call took 1 000. The records are still made, text and all, on request.
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    let text = U16CString::from_str("Inbox: 1 234 new messages").unwrap();
+    let (allocations, _, ()) = counted(|| {
+        for i in 1..=1000 {
+            callback.progress(Some(&text), i, 1000).unwrap();
+        }
+    });
+    println!("recording 1 000 calls with text: {allocations} allocations");
+    assert!(
+        allocations <= 24,
+        "recording 1 000 calls with text made {allocations} allocations"
+    );
+    let records = recorder.records();
+    assert_eq!(records.len(), 1000);
+    assert!(records.iter().all(|r| matches!(
+        &r.call,
+        Call::Progress { text: Some(t), .. } if t.units() == text.as_slice()
+    )));
 }

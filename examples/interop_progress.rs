@@ -8,23 +8,9 @@
 
 use std::hint::black_box;
 
+use mapisync::testing::Silent;
 use mapisync::windows::IMAPISyncProgressCallback;
-use mapisync::{HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr};
-
-/// The trivial body both paths reach.
-struct Nop;
-
-impl SyncProgress for Nop {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
-}
+use mapisync::ProgressCallback;
 
 #[inline(never)]
 fn through_mapisync(callback: &ProgressCallback, n: u64) {
@@ -45,7 +31,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_default();
     let n: u64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(1000);
-    let callback = ProgressCallback::new(Nop);
+    let callback = ProgressCallback::new(Silent);
     match mode.as_str() {
         "mapisync" => through_mapisync(&callback, n),
         "windows-core" => through_windows_core(&callback.into(), n),

@@ -164,9 +164,9 @@ pub struct MAPISIB {
 }
 
 // The layout, pinned at compile time. A C compiler confirms the same numbers in the test suite.
-const PTR: usize = core::mem::size_of::<*const c_void>();
 const _: () = {
     use core::mem::{align_of, offset_of, size_of};
+    const PTR: usize = size_of::<*const c_void>();
     assert!(PTR == 4 || PTR == 8);
     assert!(size_of::<HRESULT>() == 4 && size_of::<ULONG>() == 4 && size_of::<WCHAR>() == 2);
     assert!(size_of::<HANDLE>() == PTR);

@@ -1,5 +1,5 @@
-//! Interop with C: the layout a C compiler gives `c_fixture/c/mapisync.h` (declared from the
-//! reference, independently of `mapisync::abi`), a C caller driving Rust-made objects, and Rust
+//! Interop with C: the layout a C compiler gives `include/mapisync.h` (the library's C header,
+//! written from the reference independently of `mapisync::abi`), a C caller driving Rust-made objects, and Rust
 //! driving a C implementation through `ProgressCallback::from_raw` / `from_unknown`.
 
 // Miri cannot call into the C fixture (foreign functions): the whole file is skipped there.

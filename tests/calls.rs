@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use common::{count, Call, Recorder};
+use common::{count, Call, DropHook, Recorder};
 use mapisync::{
     Error, HResult, Handle, ProgressCallback, Result, SyncProgress, U16CStr, U16CString,
 };
@@ -143,30 +143,10 @@ fn a_panic_in_any_slot_is_e_unexpected_and_the_object_stays_usable() {
     }
 }
 
-/// A value whose destructor panics: the last Release must not unwind into its caller.
-struct PanicOnDrop;
-
-impl Drop for PanicOnDrop {
-    fn drop(&mut self) {
-        panic!("deliberate panic in Drop");
-    }
-}
-
-impl SyncProgress for PanicOnDrop {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_panicking_destructor_does_not_cross_release() {
-    let cb = ProgressCallback::new(PanicOnDrop);
+    // The last Release must not unwind into its caller.
+    let cb = ProgressCallback::new(DropHook(|| panic!("deliberate panic in Drop")));
     let raw = cb.into_raw();
     // SAFETY: `raw` carries the one reference; this is the last Release.
     let left = unsafe { common::release(raw.cast()) };

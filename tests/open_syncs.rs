@@ -8,9 +8,10 @@
 use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 
+use mapisync::testing::Silent;
 use mapisync::{
-    Event, HResult, Handle, MapiSync, ProgressCallback, Result, SyncFlags, SyncProgress,
-    SyncProvider, SyncRequest, SyncWorker, U16CStr,
+    Event, HResult, Handle, MapiSync, ProgressCallback, Result, SyncFlags, SyncProvider,
+    SyncRequest, SyncWorker,
 };
 
 const SYNCS: usize = 1000;
@@ -51,20 +52,6 @@ impl SyncProvider for Store {
     }
 }
 
-struct Quiet;
-
-impl SyncProgress for Quiet {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
-}
-
 /// This process's virtual size, in kB, from `/proc/self/status`.
 fn vm_size_kb() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
@@ -102,7 +89,7 @@ fn a_thousand_open_syncs_stay_under_300_mb_of_address_space() {
 
     let gate = Arc::new(Gate::default());
     let store = MapiSync::new(Store(gate.clone()));
-    let callback = ProgressCallback::new(Quiet);
+    let callback = ProgressCallback::new(Silent);
     let before = vm_size_kb();
     if before > LIMIT_KB {
         println!(

@@ -8,7 +8,7 @@ use std::panic::panic_any;
 use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{count, release, Call, Recorder};
+use common::{count, release, Call, DropHook, Recorder};
 use mapisync::abi::{self, IMAPISyncProgressCallback};
 use mapisync::{
     Event, HResult, Handle, MapiSync, ProgressCallback, Result, SyncFlags, SyncProgress,
@@ -75,39 +75,16 @@ fn a_payload_that_panics_when_dropped_never_escapes_a_method() {
     }
 }
 
-/// A callback whose destructor panics with a `Bomb(depth)`, after counting itself dropped.
-struct BadDestructor {
-    depth: u32,
-    drops: Arc<AtomicUsize>,
-}
-
-impl SyncProgress for BadDestructor {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl Drop for BadDestructor {
-    fn drop(&mut self) {
-        self.drops.fetch_add(1, Ordering::SeqCst);
-        panic_any(Bomb(self.depth));
-    }
-}
-
 #[test]
 fn a_payload_that_panics_when_dropped_never_escapes_release() {
     for depth in [0, 1, 3] {
         let drops = Arc::new(AtomicUsize::new(0));
-        let cb = ProgressCallback::new(BadDestructor {
-            depth,
-            drops: drops.clone(),
-        });
+        // A callback whose destructor counts itself dropped, then panics with a `Bomb(depth)`.
+        let counter = drops.clone();
+        let cb = ProgressCallback::new(DropHook(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            panic_any(Bomb(depth));
+        }));
         let raw = cb.into_raw();
         // SAFETY: `raw` carries the only reference, given up here.
         assert_eq!(unsafe { release(raw.cast()) }, 0);
@@ -151,48 +128,27 @@ fn a_payload_that_panics_when_dropped_still_ends_the_worker_with_done() {
     }
 }
 
-/// A callback that holds its own interface pointer and, when destroyed, releases it once more:
-/// the documented over-release of a buggy object.
-struct SelfReleasing {
-    me: Arc<AtomicPtr<IMAPISyncProgressCallback>>,
-    answer: Arc<AtomicU32>,
-    drops: Arc<AtomicUsize>,
-}
-
-impl SyncProgress for SelfReleasing {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
-}
-
-impl Drop for SelfReleasing {
-    fn drop(&mut self) {
-        self.drops.fetch_add(1, Ordering::SeqCst);
-        let me = self.me.load(Ordering::SeqCst);
+#[test]
+fn a_destructor_may_release_its_own_object_once_too_often() {
+    let me = Arc::new(AtomicPtr::<IMAPISyncProgressCallback>::new(
+        std::ptr::null_mut(),
+    ));
+    let answer = Arc::new(AtomicU32::new(u32::MAX));
+    let drops = Arc::new(AtomicUsize::new(0));
+    // A callback that holds its own interface pointer and, when destroyed, releases it once
+    // more: the documented over-release of a buggy object.
+    let (mine, answered, counter) = (me.clone(), answer.clone(), drops.clone());
+    let cb = ProgressCallback::new(DropHook(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let me = mine.load(Ordering::SeqCst);
         // SAFETY: the object is being destroyed, so this Release is one too many; the block is
         // still allocated while its value's destructor runs, and an over-release must pin the
         // count rather than free twice.
-        let answer = unsafe { release(me.cast::<abi::IUnknown>()) };
-        self.answer.store(answer, Ordering::SeqCst);
-    }
-}
-
-#[test]
-fn a_destructor_may_release_its_own_object_once_too_often() {
-    let me = Arc::new(AtomicPtr::new(std::ptr::null_mut()));
-    let answer = Arc::new(AtomicU32::new(u32::MAX));
-    let drops = Arc::new(AtomicUsize::new(0));
-    let cb = ProgressCallback::new(SelfReleasing {
-        me: me.clone(),
-        answer: answer.clone(),
-        drops: drops.clone(),
-    });
+        answered.store(
+            unsafe { release(me.cast::<abi::IUnknown>()) },
+            Ordering::SeqCst,
+        );
+    }));
     me.store(cb.as_raw(), Ordering::SeqCst);
     cb.progress(None, 1, 1).unwrap();
     drop(cb);

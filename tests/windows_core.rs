@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use mapisync::testing::{Expect, Script, SyncTest};
+use mapisync::testing::{Expect, Script, Silent, SyncTest};
 use mapisync::windows::{
     IMAPISync, IMAPISyncProgressCallback, IMAPISyncProgressCallback_Impl, IMAPISync_Impl,
 };
@@ -177,7 +177,7 @@ fn the_exact_success_code_of_a_foreign_callback_is_visible() {
 
 #[test]
 fn conversions_keep_the_pointer_and_the_count() {
-    let callback = ProgressCallback::new(Quiet);
+    let callback = ProgressCallback::new(Silent);
     let raw = callback.as_raw();
     let wc: IMAPISyncProgressCallback = callback.into();
     assert_eq!(wc.as_raw(), raw.cast());
@@ -208,21 +208,6 @@ fn conversions_keep_the_pointer_and_the_count() {
         abi::GUID::from(IMAPISyncProgressCallback::IID),
         abi::IID_IMAPISyncProgressCallback
     );
-}
-
-/// A callback that answers S_OK and keeps nothing.
-struct Quiet;
-
-impl mapisync::SyncProgress for Quiet {
-    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
-        Ok(())
-    }
-    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
-        Ok(())
-    }
-    fn done(&self, _: Handle, _: HResult) -> Result<()> {
-        Ok(())
-    }
 }
 
 /// A store written with windows-core, exposing `IMAPISync` by forwarding to a mapisync provider,

@@ -157,14 +157,22 @@ fn add_ref_racing_release_keeps_the_object_alive() {
     );
 }
 
+/// A count of one whose last `Release`, here, races `op` on another thread: the count after both,
+/// what the `Release` saw and what `op` returned.
+fn race_the_last_release<R: Send + 'static>(
+    op: fn(&RefCount) -> R,
+) -> (Arc<RefCount>, Released, R) {
+    let count = Arc::new(RefCount::at(1));
+    let other = Arc::clone(&count);
+    let t = thread::spawn(move || op(&other));
+    let released = count.release();
+    (count, released, t.join().unwrap())
+}
+
 #[test]
 fn an_over_release_racing_the_last_release_reports_last_once() {
     check("refcount: a stray Release races the last one", || {
-        let count = Arc::new(RefCount::at(1));
-        let other = Arc::clone(&count);
-        let t = thread::spawn(move || other.release());
-        let here = count.release();
-        let there = t.join().unwrap();
+        let (count, here, there) = race_the_last_release(RefCount::release);
         let lasts = [here, there]
             .iter()
             .filter(|r| **r == Released::Last)
@@ -178,11 +186,7 @@ fn an_over_release_racing_the_last_release_reports_last_once() {
 #[test]
 fn add_ref_at_zero_never_resurrects() {
     check("refcount: AddRef races the last Release", || {
-        let count = Arc::new(RefCount::at(1));
-        let other = Arc::clone(&count);
-        let t = thread::spawn(move || other.add_ref());
-        let released = count.release();
-        let added = t.join().unwrap();
+        let (count, released, added) = race_the_last_release(RefCount::add_ref);
         match released {
             // The count hit zero first: the late AddRef must not bring it back.
             Released::Last => {

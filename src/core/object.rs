@@ -16,8 +16,8 @@ use crate::core::unwind::guard_drop;
 /// # Safety
 ///
 /// `VTBL`'s first three slots are [`query_interface::<Self>`](query_interface),
-/// [`add_ref::<Self>`](add_ref) and [`release::<Self>`](release), and its other slots only reach
-/// the object through [`Object::value`].
+/// [`add_ref::<Self>`](add_ref) and [`release::<Self>`](release) (made so by writing it with
+/// [`class_vtbl!`]), and its other slots only reach the object through [`Object::value`].
 pub(crate) unsafe trait Class: Sized + 'static {
     /// The Rust value each object holds.
     type Value: Send + Sync + 'static;
@@ -26,6 +26,22 @@ pub(crate) unsafe trait Class: Sized + 'static {
     /// The one vtable all objects of the class share.
     const VTBL: &'static Vtbl<Self>;
 }
+
+/// The vtable of the class whose `impl Class` this is written in, for its `VTBL`: the interface's
+/// flattened vtable struct, named first, with its three IUnknown slots this module's generic ones
+/// for the class (as [`Class`] requires), then the interface's own slots as given in braces, by
+/// the struct's field names (`class_vtbl!(IMAPISyncVtbl { SynchronizeInBackground: thunk })`).
+macro_rules! class_vtbl {
+    ($vtbl:ident { $($slot:ident: $thunk:expr),+ $(,)? }) => {
+        &$vtbl {
+            QueryInterface: $crate::core::object::query_interface::<Self>,
+            AddRef: $crate::core::object::add_ref::<Self>,
+            Release: $crate::core::object::release::<Self>,
+            $($slot: $thunk,)+
+        }
+    };
+}
+pub(crate) use class_vtbl;
 
 /// The vtable type of a class's interface.
 pub(crate) type Vtbl<C> = <<C as Class>::Interface as Interface>::Vtbl;

@@ -9,15 +9,13 @@ use crate::abi::{IMAPISyncProgressCallback, WCHAR};
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
-use crate::core::object::Object;
 use crate::core::ptr::ComPtr;
 use crate::core::text::MAX_TEXT_LEN;
 
 pub(crate) mod raw;
 mod success_codes;
-mod thunks;
 
-use thunks::ProgressClass;
+use raw::{raw_callback, Safe};
 
 /// What a Rust type implements to *be* an `IMAPISyncProgressCallback`: the Outlook side, which
 /// a store provider reports its synchronization to. Wrap it with [`ProgressCallback::new`].
@@ -170,7 +168,7 @@ impl ProgressCallback {
     /// Makes a new COM object from `imp`: one heap block holding the vtable pointer, the
     /// reference count (1, owned by the returned value) and `imp`.
     pub fn new<T: SyncProgress>(imp: T) -> Self {
-        Object::<ProgressClass<T>>::create(imp)
+        raw_callback(Safe(imp))
     }
 
     /// Calls `Progress(text, index, max)`.

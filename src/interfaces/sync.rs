@@ -10,7 +10,7 @@ use crate::abi::{IMAPISync, IMAPISyncVtbl, HANDLE, HRESULT, MAPISIB};
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
-use crate::core::object::{self, Class, Object};
+use crate::core::object::{class_vtbl, Class, Object};
 use crate::core::ptr::ComPtr;
 use crate::core::sync_flags::SyncFlags;
 use crate::core::unwind::guard;
@@ -64,17 +64,14 @@ pub trait SyncProvider: Send + Sync + 'static {
 /// The class of Rust-made `IMAPISync` objects holding a `T`.
 struct SyncClass<T>(PhantomData<fn() -> T>);
 
-// SAFETY: `VTBL` starts with the three generic IUnknown slots of this class, and its other slot
-// reaches the object through `Object::value` only.
+// SAFETY: `class_vtbl!` puts the three generic IUnknown slots of this class first, and the other
+// slot reaches the object through `Object::value` only.
 unsafe impl<T: SyncProvider> Class for SyncClass<T> {
     type Value = T;
     type Interface = IMAPISync;
-    const VTBL: &'static IMAPISyncVtbl = &IMAPISyncVtbl {
-        QueryInterface: object::query_interface::<Self>,
-        AddRef: object::add_ref::<Self>,
-        Release: object::release::<Self>,
+    const VTBL: &'static IMAPISyncVtbl = class_vtbl!(IMAPISyncVtbl {
         SynchronizeInBackground: synchronize_thunk::<T>,
-    };
+    });
 }
 
 /// Slot 3 of a Rust-made store: validates the MAPISIB, calls the provider, writes the handle.

@@ -109,6 +109,17 @@ impl V {
     fn set(&mut self, k: isize, x: usize) {
         self.v[(k + self.offset) as usize] = x;
     }
+
+    /// Where diagonal `k` starts at edit `d`, before its snake: one step down from diagonal
+    /// `k + 1` (an insertion) or one step right from `k - 1` (a deletion), whichever reached
+    /// further. The same rule for the forward and the backward search, each in its own frame.
+    fn start(&self, k: isize, d: isize) -> usize {
+        if k == -d || (k != d && self.get(k - 1) < self.get(k + 1)) {
+            self.get(k + 1)
+        } else {
+            self.get(k - 1) + 1
+        }
+    }
 }
 
 struct Search<'a, T> {
@@ -169,12 +180,7 @@ impl<T: PartialEq> Search<'_, T> {
         let d_max = ((n + m + 1) / 2 + 1).min(D_LIMIT);
         for d in 0..d_max {
             for k in (-d..=d).rev().step_by(2) {
-                let mut x =
-                    if k == -d || (k != d && self.forward.get(k - 1) < self.forward.get(k + 1)) {
-                        self.forward.get(k + 1)
-                    } else {
-                        self.forward.get(k - 1) + 1
-                    };
+                let mut x = self.forward.start(k, d);
                 let y = (x as isize - k) as usize;
                 let (x0, y0) = (x, y);
                 if x < n as usize && y < m as usize {
@@ -192,12 +198,7 @@ impl<T: PartialEq> Search<'_, T> {
                 }
             }
             for k in (-d..=d).rev().step_by(2) {
-                let mut x =
-                    if k == -d || (k != d && self.backward.get(k - 1) < self.backward.get(k + 1)) {
-                        self.backward.get(k + 1)
-                    } else {
-                        self.backward.get(k - 1) + 1
-                    };
+                let mut x = self.backward.start(k, d);
                 let mut y = (x as isize - k) as usize;
                 if x < n as usize && y < m as usize {
                     let advance = common_suffix(

@@ -2,19 +2,76 @@
 
 mod print;
 
+use std::fmt;
 use std::ops::{Bound, RangeBounds};
 
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 
-/// One rule: calls `first..=last` (counted from 1, per slot) of `slot` answer `answer`; `last`
-/// is `u64::MAX` for "from `first` on".
+/// One rule: `calls` of `slot` answer `answer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Rule {
     pub(crate) slot: Slot,
+    pub(crate) calls: Calls,
+    pub(crate) answer: HResult,
+}
+
+/// Calls `first..=last` of one slot, counted from 1; `last` is `u64::MAX` for "from `first` on".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Calls {
     pub(crate) first: u64,
     pub(crate) last: u64,
-    pub(crate) answer: HResult,
+}
+
+impl Calls {
+    /// Every call from `first` on.
+    pub(crate) const fn from(first: u64) -> Calls {
+        Calls {
+            first,
+            last: u64::MAX,
+        }
+    }
+
+    /// The calls a range of call numbers names (`..`: all of them).
+    pub(crate) fn new(range: impl RangeBounds<u64>) -> Calls {
+        let first = match range.start_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n.saturating_add(1),
+            Bound::Unbounded => 1,
+        };
+        let last = match range.end_bound() {
+            Bound::Included(&n) => n,
+            Bound::Excluded(&n) => n.saturating_sub(1),
+            Bound::Unbounded => u64::MAX,
+        };
+        Calls { first, last }
+    }
+
+    /// Whether every call from `first` on is in.
+    pub(crate) fn is_open(self) -> bool {
+        self.last == u64::MAX
+    }
+
+    /// Whether call number `ordinal` is in.
+    pub(crate) fn contains(self, ordinal: u64) -> bool {
+        (self.first..=self.last).contains(&ordinal)
+    }
+
+    /// Whether `next` starts right after these end, with no call between.
+    pub(crate) fn meets(self, next: Calls) -> bool {
+        self.last.checked_add(1) == Some(next.first)
+    }
+}
+
+/// As the range expression that names them: `..`, `3..`, `2..=4`.
+impl fmt::Display for Calls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.first, self.last) {
+            (1, u64::MAX) => f.write_str(".."),
+            (first, u64::MAX) => write!(f, "{first}.."),
+            (first, last) => write!(f, "{first}..={last}"),
+        }
+    }
 }
 
 /// What each slot of a [`RecordingCallback`](super::RecordingCallback) answers, to play the user
@@ -75,20 +132,9 @@ impl Script {
             "a scripted answer must be a failure code, not {answer}: calls not covered by a rule \
              already answer S_OK"
         );
-        let first = match calls.start_bound() {
-            Bound::Included(&n) => n,
-            Bound::Excluded(&n) => n.saturating_add(1),
-            Bound::Unbounded => 1,
-        };
-        let last = match calls.end_bound() {
-            Bound::Included(&n) => n,
-            Bound::Excluded(&n) => n.saturating_sub(1),
-            Bound::Unbounded => u64::MAX,
-        };
         self.rules.push(Rule {
             slot,
-            first,
-            last,
+            calls: Calls::new(calls),
             answer,
         });
         self
@@ -114,7 +160,7 @@ impl Script {
     pub fn answer_for(&self, slot: Slot, ordinal: u64) -> HResult {
         self.rules
             .iter()
-            .find(|r| r.slot == slot && (r.first..=r.last).contains(&ordinal))
+            .find(|r| r.slot == slot && r.calls.contains(ordinal))
             .map_or(HResult::S_OK, |r| r.answer)
     }
 }
@@ -122,6 +168,24 @@ impl Script {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calls_read_every_range_form_and_print_as_written() {
+        let calls = |first, last| Calls { first, last };
+        assert_eq!(Calls::new(..), calls(1, u64::MAX));
+        assert_eq!(Calls::new(3..), Calls::from(3));
+        assert_eq!(Calls::new(2..5), calls(2, 4));
+        assert_eq!(Calls::new(2..=5), calls(2, 5));
+        assert!(Calls::from(3).is_open() && !Calls::new(3..=3).is_open());
+        assert!(Calls::new(2..=4).contains(4) && !Calls::new(2..=4).contains(5));
+        assert!(Calls::new(2..=4).meets(Calls::from(5)));
+        assert!(!Calls::new(2..=4).meets(Calls::from(6)) && !Calls::from(2).meets(Calls::from(3)));
+        let printed: Vec<String> = [Calls::new(..), Calls::from(3), Calls::new(2..=4)]
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(printed, ["..", "3..", "2..=4"]);
+    }
 
     #[test]
     fn the_first_matching_rule_wins_and_ranges_are_per_slot() {

@@ -26,14 +26,17 @@ use widestring::U16CStr;
 pub struct Silent;
 
 impl SyncProgress for Silent {
+    #[inline]
     fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
         Ok(())
     }
 
+    #[inline]
     fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
         Ok(())
     }
 
+    #[inline]
     fn done(&self, _: Handle, _: HResult) -> Result<()> {
         Ok(())
     }

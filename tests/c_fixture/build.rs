@@ -1,12 +1,16 @@
-//! Compiles the C fixture with warnings as errors, as strict C11.
+//! Compiles the C fixture with warnings as errors, as strict C11, against the library's own header
+//! (include/mapisync.h at the workspace root).
 
 fn main() {
-    println!("cargo:rerun-if-changed=c/mapisync.h");
+    println!("cargo:rerun-if-changed=../../include/mapisync.h");
     println!("cargo:rerun-if-changed=c/fixture.h");
     println!("cargo:rerun-if-changed=c/fixture.c");
 
     let mut build = cc::Build::new();
-    build.file("c/fixture.c").include("c");
+    build
+        .file("c/fixture.c")
+        .include("c")
+        .include("../../include");
     // Kernel events from C, on Windows targets only.
     println!("cargo:rerun-if-changed=c/win32_events.c");
     if std::env::var("CARGO_CFG_WINDOWS").is_ok() {

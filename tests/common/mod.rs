@@ -66,6 +66,28 @@ impl SyncProgress for Recorder {
     }
 }
 
+/// A callback that answers every call with S_OK and runs its closure when the object is destroyed:
+/// for tests of what a callback's destructor may do (panic, release its own object).
+pub struct DropHook<F: FnMut() + Send + Sync + 'static>(pub F);
+
+impl<F: FnMut() + Send + Sync + 'static> Drop for DropHook<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+impl<F: FnMut() + Send + Sync + 'static> SyncProgress for DropHook<F> {
+    fn progress(&self, _: Option<&U16CStr>, _: u32, _: u32) -> Result<()> {
+        Ok(())
+    }
+    fn error(&self, _: HResult, _: Option<&U16CStr>) -> Result<()> {
+        Ok(())
+    }
+    fn done(&self, _: Handle, _: HResult) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// The IUnknown slots of any interface pointer.
 ///
 /// # Safety

@@ -45,6 +45,21 @@ pub(super) unsafe fn clear_out<T>(out: *mut *mut T) -> Result<(), HResult> {
     Ok(())
 }
 
+/// Frees what an exported constructor handed out with `Box::into_raw`: its destructor runs inside
+/// the boundary (a panic in it is swallowed, the memory still freed). NULL is a no-op.
+///
+/// # Safety
+///
+/// `ptr` is null or came from `Box::into_raw` of a `Box<T>` and is not used after this call.
+pub(super) unsafe fn free_boxed<T>(ptr: *mut T) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: made by `Box::into_raw`, and given back once, by the caller's guarantee.
+    let boxed = unsafe { Box::from_raw(ptr) };
+    boundary((), move || drop(boxed));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +81,27 @@ mod tests {
         // SAFETY: `out` is a live local.
         unsafe { clear_out(&mut out) }.unwrap();
         assert!(out.is_null());
+    }
+
+    #[test]
+    fn a_boxed_object_is_dropped_once_even_when_its_drop_panics() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static DROPS: AtomicUsize = AtomicUsize::new(0);
+        struct Counted(bool);
+        impl Drop for Counted {
+            fn drop(&mut self) {
+                DROPS.fetch_add(1, Ordering::SeqCst);
+                assert!(!self.0, "a destructor that panics");
+            }
+        }
+        // SAFETY: null is a no-op.
+        unsafe { free_boxed::<Counted>(core::ptr::null_mut()) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 0);
+        // SAFETY: each pointer comes from `Box::into_raw` and is not used again.
+        unsafe { free_boxed(Box::into_raw(Box::new(Counted(false)))) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 1);
+        // SAFETY: as above; the panic stays inside the boundary.
+        unsafe { free_boxed(Box::into_raw(Box::new(Counted(true)))) };
+        assert_eq!(DROPS.load(Ordering::SeqCst), 2);
     }
 }

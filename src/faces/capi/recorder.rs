@@ -5,7 +5,7 @@ use core::ptr;
 
 use parking_lot::Mutex;
 
-use super::boundary::{boundary, clear_out, hresult, required};
+use super::boundary::{boundary, clear_out, free_boxed, hresult, required};
 use super::record::{mapisync_record, slot_from_c, Kept};
 use crate::abi::{IMAPISyncProgressCallback, HRESULT};
 use crate::core::hresult::HResult;
@@ -59,12 +59,9 @@ pub unsafe extern "C" fn mapisync_recorder_new(out: *mut *mut Recorder) -> HRESU
 /// `recorder` is null or was made by `mapisync_recorder_new` and is not used after this call.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_recorder_free(recorder: *mut Recorder) {
-    if recorder.is_null() {
-        return;
-    }
-    // SAFETY: made by `Box::into_raw` in `mapisync_recorder_new`, and given back once.
-    let recorder = unsafe { Box::from_raw(recorder) };
-    boundary((), move || drop(recorder));
+    // SAFETY: made by `Box::into_raw` in `mapisync_recorder_new`, and given back once, by the
+    // caller's guarantee.
+    unsafe { free_boxed(recorder) }
 }
 
 /// Calls `first..=last` of `slot` (counted from 1; `last` = `UINT64_MAX`: from `first` on) answer

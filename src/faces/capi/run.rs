@@ -7,7 +7,7 @@ use core::ptr;
 use std::ffi::CString;
 use std::time::Duration;
 
-use super::boundary::{boundary, clear_out, hresult, required};
+use super::boundary::{boundary, clear_out, free_boxed, hresult, required};
 use super::recorder::Recorder;
 use crate::abi::{IUnknown, HRESULT, ULONG};
 use crate::core::hresult::HResult;
@@ -193,10 +193,7 @@ pub unsafe extern "C" fn mapisync_run_final_status(run: *const Run) -> HRESULT {
 /// `run` is null or was made by `mapisync_sync_test` and is not used after this call.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_run_free(run: *mut Run) {
-    if run.is_null() {
-        return;
-    }
-    // SAFETY: made by `Box::into_raw` in `mapisync_sync_test`, and given back once.
-    let run = unsafe { Box::from_raw(run) };
-    boundary((), move || drop(run));
+    // SAFETY: made by `Box::into_raw` in `mapisync_sync_test`, and given back once, by the
+    // caller's guarantee.
+    unsafe { free_boxed(run) }
 }

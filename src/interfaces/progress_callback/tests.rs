@@ -1,5 +1,7 @@
 //! The object block's layout and the smart pointer's counting and refusals.
 use super::*;
+use crate::core::object::Object;
+use raw::{RawClass, Safe};
 
 /// An implementation holding `N` bytes, which accepts `Progress` and implements nothing else.
 struct Payload<const N: usize>([u8; N]);
@@ -25,13 +27,13 @@ type Nop = Payload<0>;
 /// `callback` was made by `ProgressCallback::new::<T>`.
 unsafe fn rust_ref_count<T: SyncProgress>(callback: &ProgressCallback) -> u32 {
     // SAFETY: the caller guarantees the class; `callback` holds a reference.
-    unsafe { Object::<ProgressClass<T>>::count(callback.as_raw()) }
+    unsafe { Object::<RawClass<Safe<T>>>::count(callback.as_raw()) }
 }
 
 #[test]
 fn one_block_with_the_vtable_first() {
     assert_eq!(
-        core::mem::size_of::<Object<ProgressClass<Payload<4>>>>(),
+        core::mem::size_of::<Object<RawClass<Safe<Payload<4>>>>>(),
         // vtable pointer, 4-byte count, 4-byte value, padded to pointer alignment.
         if cfg!(target_pointer_width = "64") {
             16
@@ -54,7 +56,7 @@ fn the_overhead_is_the_vtable_pointer_and_the_count() {
     // A 64-byte payload: the vtable pointer and the 4-byte count come first, and the block is
     // padded to pointer alignment: 16 bytes of overhead on 64-bit targets, 8 on 32-bit ones.
     assert_eq!(
-        core::mem::size_of::<Object<ProgressClass<Payload<64>>>>(),
+        core::mem::size_of::<Object<RawClass<Safe<Payload<64>>>>>(),
         if cfg!(target_pointer_width = "64") {
             64 + 16
         } else {

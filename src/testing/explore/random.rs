@@ -8,7 +8,7 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, Test
 
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
-use crate::testing::script::{Rule, Script};
+use crate::testing::script::{Calls, Rule, Script};
 
 /// The answers random scripts give: the user's Cancel, and the failures a host answers with.
 pub(super) const ANSWERS: [HResult; 5] = [
@@ -47,11 +47,10 @@ fn script(raw: &[Raw]) -> Script {
         .iter()
         .map(|&(slot, first, shape, len, answer)| Rule {
             slot: SLOTS[slot],
-            first,
-            last: match shape {
-                0 => first,
-                1 => u64::MAX,
-                _ => first + len,
+            calls: match shape {
+                0 => Calls::new(first..=first),
+                1 => Calls::from(first),
+                _ => Calls::new(first..=first + len),
             },
             answer: ANSWERS[answer],
         })

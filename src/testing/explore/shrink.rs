@@ -3,17 +3,17 @@
 
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
-use crate::testing::script::{Rule, Script};
+use crate::testing::script::{Calls, Rule, Script};
 
 /// How many more scenarios one simplification may run at most.
 const MAX_TRIES: usize = 64;
 
 /// How hard a rule is to read: the systematic pass's forms first.
 fn rule_cost(rule: &Rule) -> u32 {
-    let from = rule.last == u64::MAX;
+    let from = rule.calls.is_open();
     if rule.slot == Slot::Progress && from && rule.answer == HResult::MAPI_E_USER_CANCEL {
         0 // cancel_progress_from(n)
-    } else if rule.first == rule.last {
+    } else if rule.calls.first == rule.calls.last {
         1 // one call
     } else if from {
         2 // n..
@@ -30,7 +30,10 @@ pub(super) fn rank(script: &Script) -> (usize, u32, Vec<u64>) {
     (
         rules.len(),
         rules.iter().map(rule_cost).sum(),
-        rules.iter().flat_map(|r| [r.first, r.last]).collect(),
+        rules
+            .iter()
+            .flat_map(|r| [r.calls.first, r.calls.last])
+            .collect(),
     )
 }
 
@@ -40,21 +43,21 @@ fn candidates(script: &Script) -> Vec<Script> {
     let mut out = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
         let mut replacements = vec![None];
-        let one = |first, last, answer| {
+        let one = |calls, answer| {
             Some(Rule {
                 slot: rule.slot,
-                first,
-                last,
+                calls,
                 answer,
             })
         };
+        let Calls { first, last } = rule.calls;
         if rule.slot == Slot::Progress {
-            replacements.push(one(rule.first, u64::MAX, HResult::MAPI_E_USER_CANCEL));
+            replacements.push(one(Calls::from(first), HResult::MAPI_E_USER_CANCEL));
         }
-        replacements.push(one(rule.first, rule.first, rule.answer));
-        replacements.push(one(rule.first, rule.first, HResult::E_FAIL));
-        if rule.first < rule.last && rule.last != u64::MAX {
-            replacements.push(one(rule.first, rule.last - 1, rule.answer));
+        replacements.push(one(Calls::new(first..=first), rule.answer));
+        replacements.push(one(Calls::new(first..=first), HResult::E_FAIL));
+        if first < last && !rule.calls.is_open() {
+            replacements.push(one(Calls::new(first..last), rule.answer));
         }
         for replacement in replacements {
             let mut changed = rules.to_vec();

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Rule, Script};
+use super::{Calls, Rule, Script};
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 
@@ -19,10 +19,11 @@ impl Script {
             for run in runs(&stretches(self, slot)) {
                 let colors: Vec<HResult> = run.iter().map(|s| s.answer).collect();
                 rules.extend(strokes(&colors).into_iter().map(|(lo, hi)| Rule {
-                    slot,
-                    first: run[lo].first,
-                    last: run[hi].last,
-                    answer: run[lo].answer,
+                    calls: Calls {
+                        first: run[lo].calls.first,
+                        last: run[hi].calls.last,
+                    },
+                    ..run[lo]
                 }));
             }
         }
@@ -30,41 +31,36 @@ impl Script {
     }
 }
 
-/// Calls `first..=last` of one slot, all answered `answer`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Stretch {
-    first: u64,
-    last: u64,
-    answer: HResult,
-}
-
 /// The calls of `slot` that `script` answers with a failure, as maximal stretches of one answer,
-/// in call order.
-fn stretches(script: &Script, slot: Slot) -> Vec<Stretch> {
+/// in call order: each a rule that no other overlaps.
+fn stretches(script: &Script, slot: Slot) -> Vec<Rule> {
     // Every place an answer can change: where a rule starts, and just after it ends.
     let mut cuts: Vec<u64> = vec![1];
     for r in script.rules().iter().filter(|r| r.slot == slot) {
-        cuts.push(r.first.max(1));
-        if r.last < u64::MAX {
-            cuts.push(r.last + 1);
+        cuts.push(r.calls.first.max(1));
+        if !r.calls.is_open() {
+            cuts.push(r.calls.last + 1);
         }
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let mut out: Vec<Stretch> = Vec::new();
+    let mut out: Vec<Rule> = Vec::new();
     for (i, &first) in cuts.iter().enumerate() {
-        let last = cuts.get(i + 1).map_or(u64::MAX, |next| next - 1);
+        let calls = Calls {
+            first,
+            last: cuts.get(i + 1).map_or(u64::MAX, |next| next - 1),
+        };
         let answer = script.answer_for(slot, first);
         if answer == HResult::S_OK {
             continue;
         }
         match out.last_mut() {
-            Some(prev) if prev.answer == answer && prev.last.checked_add(1) == Some(first) => {
-                prev.last = last;
+            Some(prev) if prev.answer == answer && prev.calls.meets(calls) => {
+                prev.calls.last = calls.last;
             }
-            _ => out.push(Stretch {
-                first,
-                last,
+            _ => out.push(Rule {
+                slot,
+                calls,
                 answer,
             }),
         }
@@ -73,12 +69,11 @@ fn stretches(script: &Script, slot: Slot) -> Vec<Stretch> {
 }
 
 /// `stretches` split where calls answered `S_OK` come between them: no rule can span those.
-fn runs(stretches: &[Stretch]) -> Vec<&[Stretch]> {
+fn runs(stretches: &[Rule]) -> Vec<&[Rule]> {
     let mut runs = Vec::new();
     let mut start = 0;
     for i in 1..=stretches.len() {
-        let ends = i == stretches.len()
-            || stretches[i - 1].last.checked_add(1) != Some(stretches[i].first);
+        let ends = i == stretches.len() || !stretches[i - 1].calls.meets(stretches[i].calls);
         if ends {
             runs.push(&stretches[start..i]);
             start = i;
@@ -150,16 +145,11 @@ impl fmt::Display for Script {
 fn write_rule(f: &mut fmt::Formatter<'_>, rule: &Rule) -> fmt::Result {
     if rule.slot == Slot::Progress
         && rule.answer == HResult::MAPI_E_USER_CANCEL
-        && rule.last == u64::MAX
+        && rule.calls.is_open()
     {
-        return write!(f, ".cancel_progress_from({})", rule.first);
+        return write!(f, ".cancel_progress_from({})", rule.calls.first);
     }
-    write!(f, ".answer(Slot::{}, ", rule.slot)?;
-    match (rule.first, rule.last) {
-        (1, u64::MAX) => f.write_str("..")?,
-        (first, u64::MAX) => write!(f, "{first}..")?,
-        (first, last) => write!(f, "{first}..={last}")?,
-    }
+    write!(f, ".answer(Slot::{}, {}", rule.slot, rule.calls)?;
     match rule.answer.name() {
         Some(name) => write!(f, ", HResult::{name})"),
         None => write!(f, ", HResult(0x{:08X}_u32 as i32))", rule.answer.as_u32()),
@@ -206,7 +196,8 @@ mod tests {
             .answer(Slot::Progress, 5..=6, HResult::E_FAIL) // 5 is shadowed
             .answer(Slot::Progress, 6.., HResult::MAPI_E_USER_CANCEL)
             .answer(Slot::Error, 9..9, HResult::E_FAIL); // empty
-                                                         // 4..=5 cancel, 6 E_FAIL, 7.. cancel: an E_FAIL on top of one cancel rule.
+
+        // 4..=5 cancel, 6 E_FAIL, 7.. cancel: an E_FAIL on top of one cancel rule.
         assert_eq!(
             printed(script.clone()),
             "Script::new().answer(Slot::Progress, 6..=6, HResult::E_FAIL).cancel_progress_from(4)"

@@ -7,14 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- IIDs -------------------------------------------------------------------------------- */
-
-const IID IID_IUnknown = {
-    0x00000000, 0x0000, 0x0000, {0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46}};
-const IID IID_IMAPISyncProgressCallback = {
-    0x5024A386, 0x2D44, 0x486A, {0x81, 0xA8, 0x8F, 0x0E, 0xCB, 0x60, 0x71, 0xDD}};
-const IID IID_IMAPISync = {
-    0x5024A385, 0x2D44, 0x486A, {0x81, 0xA8, 0x8F, 0x0E, 0xCB, 0x60, 0x71, 0xDD}};
+/* ---- IIDs (IID_IUnknown, IID_IMAPISyncProgressCallback and IID_IMAPISync are mapisync.h's) */
 
 /* {5024A387-2D44-486A-81A8-8F0ECB6071DD}: one past the callback's, answered by nobody. */
 static const IID IID_Other = {
@@ -569,7 +562,7 @@ size_t fixture_sync_host(IUnknown *store, unsigned variant, ULONG flags, IUnknow
     memset(&v2, 0, sizeof v2);
     v2.sib.ulSize = (ULONG)sizeof(MAPISIB);
     v2.sib.ulFlags = flags;
-    v2.sib.psesSync = (LPMAPISESSION)(void *)session;
+    v2.sib.psesSync = (IUnknown *)(void *)session;
     v2.sib.punkCallBack = callback;
     v2.sib.phSyncDoneEvent = &done_event;
     v2.ulExtra = FIXTURE_TAIL_ULONG;

@@ -1,7 +1,7 @@
 //! The C test fixture of `mapisync`: Rust declarations of the functions in `c/fixture.h`.
 //!
-//! Written against `c/mapisync.h`, a C declaration of the interfaces made from the reference
-//! independently of `mapisync::abi`, the fixture has five parts:
+//! Written against the library's C header `include/mapisync.h`, a C declaration of the interfaces
+//! made from the reference independently of `mapisync::abi`, the fixture has five parts:
 //!
 //! - **layout**: what a C compiler makes of every declaration ([`fixture_layout`]);
 //! - **a C caller** that drives an `IMAPISyncProgressCallback` made elsewhere (in the tests, by

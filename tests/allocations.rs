@@ -14,7 +14,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 
-use mapisync::testing::{Expect, SyncTest};
+use mapisync::testing::{Call, Expect, RecordingCallback, SyncTest};
 use mapisync::{
     abi, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags,
     SyncProgress, SyncProvider, SyncRequest, SyncWorker, U16CStr, U16CString,
@@ -280,14 +280,17 @@ fn query_interface_allocates_nothing() {
 
 /// At most this many allocations in one host round trip, on both threads, beyond those of its
 /// floor (a thread spawned to signal a condition variable: 4 allocations, or 6 under the test
-/// harness, whose output capture adds its own to every thread spawned): the host's watch on
-/// `Done` and its callback object, the done event, the worker's name, and `Done`'s note in the
-/// watch (the host's reference to the event it brings back is kept in place). In all, 8
-/// allocations outside the test harness.
+/// harness, whose output capture adds its own to every thread spawned): the host's watcher, one
+/// object holding both the callback in front of the provider and its notes on `Done`; the done
+/// event; the worker's name; and the room for `Done`'s note, made by the host before the run and
+/// moved into the report (the host's reference to the event `Done` brings back is kept in
+/// place). The floor's own `Arc` has no counterpart in the trip. In all, 7 allocations outside
+/// the test harness.
 ///
-/// On Windows the done event is a kernel event, and each `Event` value that refers to it (the
-/// worker's, the host's) holds a duplicated handle in an `Arc` of its own: two more.
-const ROUND_TRIP_OVER_FLOOR: usize = if cfg!(windows) { 6 } else { 4 };
+/// On Windows the done event is a kernel event, and the host's reference to it holds a duplicated
+/// handle in an `Arc` of its own: one more (8 in all under Wine). The bound leaves room for one
+/// more still, the reference `Done` takes to an event other than the one handed out.
+const ROUND_TRIP_OVER_FLOOR: usize = if cfg!(windows) { 5 } else { 3 };
 
 /// A provider that calls `Done` at once, its worker counted from the first line of its work.
 struct Immediate;
@@ -321,7 +324,7 @@ fn counted_with_followers(f: impl FnOnce()) -> usize {
     miri,
     ignore = "its per-measurement counter is leaked on purpose (a joined thread may outlive it)"
 )]
-fn a_host_round_trip_allocates_at_most_four_times_more_than_a_bare_thread() {
+fn a_host_round_trip_allocates_at_most_three_times_more_than_a_bare_thread() {
     let store = MapiSync::new(Immediate);
     let host = SimulatedHost::new();
     let callback = ProgressCallback::new(Sum::default());
@@ -384,4 +387,30 @@ fn passing_protocol_and_call_assertions_copy_nothing() {
         (0, 0),
         "the success path of assert_protocol and assert_calls allocated"
     );
+}
+
+#[test]
+fn recording_calls_with_text_allocates_per_doubling_not_per_call() {
+    // Every call's text goes into one buffer the log shares, and each call into one plain entry:
+    // the log grows by doubling, so 1 000 calls with text take a handful of allocations, where a
+    // copy of the text per call took 1 000. The records are still made, text and all, on request.
+    let recorder = RecordingCallback::default();
+    let callback = recorder.callback();
+    let text = U16CString::from_str("Inbox: 1 234 new messages").unwrap();
+    let (allocations, _, ()) = counted(|| {
+        for i in 1..=1000 {
+            callback.progress(Some(&text), i, 1000).unwrap();
+        }
+    });
+    println!("recording 1 000 calls with text: {allocations} allocations");
+    assert!(
+        allocations <= 24,
+        "recording 1 000 calls with text made {allocations} allocations"
+    );
+    let records = recorder.records();
+    assert_eq!(records.len(), 1000);
+    assert!(records.iter().all(|r| matches!(
+        &r.call,
+        Call::Progress { text: Some(t), .. } if t.units() == text.as_slice()
+    )));
 }

@@ -147,6 +147,44 @@ fn a_provider_closing_its_event_before_handing_it_back_is_told_so() {
     assert!(closing, "{:?}", run.leaks());
 }
 
+#[test]
+fn a_provider_closing_its_event_before_done_is_never_taken_for_the_callback() {
+    // The host has long held its own reference to the event when the provider closes the handle
+    // and then brings it back to Done: the close is the provider's, seen before Done, never a
+    // close by the callback inside Done.
+    let store = MapiSync::new(Hand(|cb: ProgressCallback, e: Event| {
+        std::thread::sleep(Duration::from_millis(5));
+        Event::close_handle(e.handle()).unwrap();
+        e.set();
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+    }));
+    for round in 0..ROUNDS.min(10) {
+        let report = SimulatedHost::new().run(
+            &store,
+            SyncFlags::DOWNLOAD_CONTENTS,
+            ProgressCallback::new(Silent),
+        );
+        assert!(report.held, "round {round}: {report}");
+        assert_ne!(
+            report.closer,
+            EventCloser::Callback,
+            "round {round}: {report}"
+        );
+        assert!(
+            report
+                .host_problems()
+                .contains(&HostProblem::CloseFailed(HResult::E_HANDLE)),
+            "round {round}: {report}"
+        );
+        assert!(
+            !report
+                .host_problems()
+                .contains(&HostProblem::CallbackClosedEvent),
+            "round {round}: {report}"
+        );
+    }
+}
+
 /// Calls `Progress` with text one unit over the bound, through the raw vtable.
 fn too_long_progress(cb: &ProgressCallback) -> HResult {
     let mut long = vec![0x61u16; MAX_TEXT_LEN + 1];

@@ -1,6 +1,5 @@
 //! `SimulatedHost`: Outlook's side of `SynchronizeInBackground`, for tests and emulation layers.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::core::error::Result;
@@ -9,7 +8,7 @@ use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
 use crate::host::report::{EventCloser, SyncReport};
-use crate::host::watcher::{watcher, DoneWatch, Spared};
+use crate::host::watcher::{DoneWatch, Watched};
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
@@ -138,10 +137,10 @@ impl SimulatedHost {
         let started_at = Instant::now();
         // A timeout too long to represent as an instant is a wait without one.
         let deadline = started_at.checked_add(self.timeout);
-        let watch = Arc::new(DoneWatch::default());
         // Held, with a spare, until the report is made: a provider that releases the callback
         // once too often frees nothing and is reported.
-        let watcher = Spared::new(watcher(callback, Arc::clone(&watch)));
+        let watcher = Watched::new(callback);
+        let watch = watcher.watch();
 
         let started =
             store.synchronize_in_background(flags, self.session.as_ref(), watcher.callback());
@@ -153,22 +152,20 @@ impl SimulatedHost {
         if let Err(e) = started {
             outcome.started = e.hresult();
             let grace_ends = grace_end(self.grace);
-            let report = outcome.report(&watch, &watcher, started_at, grace_ends);
+            let report = outcome.report(&watcher, started_at, grace_ends);
             return (report, grace_ends);
         }
         outcome.held = event.is_some();
         if let Some(event) = &event {
-            outcome.signalled = event.wait_timeout(deadline.map_or(Duration::MAX, |d| {
-                d.saturating_duration_since(Instant::now())
-            }));
+            outcome.signalled = event.wait_until(deadline);
         }
         let grace_ends = grace_end(self.grace);
         if outcome.signalled {
             // A provider may signal just before calling Done: give Done a moment more.
             watch.wait_for_done(grace_ends);
         }
-        outcome.close(&watch, event.as_ref(), grace_ends);
-        let report = outcome.report(&watch, &watcher, started_at, grace_ends);
+        outcome.close(watch, event.as_ref(), grace_ends);
+        let report = outcome.report(&watcher, started_at, grace_ends);
         (report, grace_ends)
     }
 }
@@ -236,19 +233,19 @@ impl Outcome {
         }
     }
 
-    fn report(
-        self,
-        watch: &DoneWatch,
-        watcher: &Spared,
-        started_at: Instant,
-        grace_ends: Instant,
-    ) -> SyncReport {
+    fn report(self, watcher: &Watched, started_at: Instant, grace_ends: Instant) -> SyncReport {
         // A provider may give back its references a moment after signalling: the same grace.
-        poll_until(grace_ends, || !matches!(watcher.others(), Ok(1..)));
-        let over_released = watcher.others().err().unwrap_or(0);
+        let mut others = watcher.others();
+        if matches!(others, Ok(1..)) {
+            poll_until(grace_ends, || {
+                others = watcher.others();
+                !matches!(others, Ok(1..))
+            });
+        }
+        let over_released = others.err().unwrap_or(0);
         // Moved, not copied: the report is the last reader of the notes. A call a provider makes
         // after this is noted where nobody looks, as it would be after a copy.
-        let mut seen = watch.seen();
+        let mut seen = watcher.watch().seen();
         SyncReport {
             started: self.started,
             done_event: self.done_event,

@@ -5,7 +5,7 @@
 //! and refuses nothing, so the callback behind it sees every call exactly as the provider made it
 //! (a recording callback records a refused call itself, in its place in the order).
 
-use std::sync::Arc;
+use core::mem::ManuallyDrop;
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -17,18 +17,16 @@ use crate::core::hresult::HResult;
 use crate::core::text::read_text;
 use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
-use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress};
+use crate::interfaces::progress_callback::raw::{raw_callback, raw_value, RawProgress};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
-/// What the host learns on the way through, shared with the host's `run`.
-#[derive(Default)]
+/// What the host learns on the way through, read by the host's `run` through [`Watched`].
 pub(crate) struct DoneWatch {
     seen: Mutex<Seen>,
     arrived: Condvar,
 }
 
 /// The notes themselves.
-#[derive(Default)]
 pub(crate) struct Seen {
     /// Every `Done`: the handle and the status.
     pub(crate) calls: Vec<(Handle, HResult)>,
@@ -44,15 +42,13 @@ pub(crate) struct Seen {
 }
 
 impl Seen {
-    /// The host's reference to the event `Done` brought back as `handle`, if it took one.
+    /// The host's latest reference to the event `handle` named, if it took one.
     pub(crate) fn held(&self, handle: Handle) -> Option<&Event> {
-        self.held_first
-            .iter()
-            .chain(&self.held_more)
-            .find(|e| e.handle() == handle)
+        let newer = self.held_more.iter().rev().find(|e| e.handle() == handle);
+        newer.or(self.held_first.as_ref().filter(|e| e.handle() == handle))
     }
 
-    /// Keeps the host's reference to an event `Done` brought back.
+    /// Keeps a reference of the host's to the done event.
     fn hold(&mut self, event: Event) {
         match self.held_first {
             None => self.held_first = Some(event),
@@ -62,6 +58,21 @@ impl Seen {
 }
 
 impl DoneWatch {
+    /// No notes yet, with room for the one `Done` of a run made here, on the host's thread: the
+    /// note the provider's `Done` writes then allocates nothing, and is moved into the report.
+    fn new() -> DoneWatch {
+        DoneWatch {
+            seen: Mutex::new(Seen {
+                calls: Vec::with_capacity(1),
+                refused: Vec::new(),
+                held_first: None,
+                held_more: Vec::new(),
+                closed_by_callback: Vec::new(),
+            }),
+            arrived: Condvar::new(),
+        }
+    }
+
     /// The notes so far.
     pub(crate) fn seen(&self) -> parking_lot::MutexGuard<'_, Seen> {
         self.seen.lock()
@@ -69,14 +80,17 @@ impl DoneWatch {
 
     /// The host's own reference to the done event `handle`: the one `Done` took on its way
     /// through, if it came first (on Windows the value may since name another event), or else a
-    /// new one. Taken under the notes' lock, which `Done` holds while it takes its own, so no
-    /// callback can close the handle in between.
+    /// new one, kept in the notes too, so that a `Done` coming after finds it there. Taken under
+    /// the notes' lock, which `Done` holds while it takes its own, so no callback can close the
+    /// handle in between.
     pub(crate) fn event_for(&self, handle: Handle) -> Option<Event> {
-        let seen = self.seen.lock();
-        match seen.held(handle) {
-            Some(event) => Some(event.clone()),
-            None => Event::from_handle(handle).ok(),
+        let mut seen = self.seen.lock();
+        if let Some(event) = seen.held(handle) {
+            return Some(event.clone());
         }
+        let event = Event::from_handle(handle).ok()?;
+        seen.hold(event.clone());
+        Some(event)
     }
 
     /// Waits until a `Done` has arrived or `deadline` has passed.
@@ -90,10 +104,10 @@ impl DoneWatch {
     }
 }
 
-/// The COM object's value: the host's callback, and where the notes go.
+/// The COM object's value: the host's callback, and the notes, in the object's one heap block.
 struct Watcher {
     inner: ProgressCallback,
-    watch: Arc<DoneWatch>,
+    watch: DoneWatch,
 }
 
 impl Watcher {
@@ -124,9 +138,45 @@ impl Watcher {
     }
 }
 
-/// A new watcher in front of `inner`, noting what it sees in `watch`.
-pub(crate) fn watcher(inner: ProgressCallback, watch: Arc<DoneWatch>) -> ProgressCallback {
-    raw_callback(Watcher { inner, watch })
+/// The host's hold on the watcher it puts in front of its callback: the watcher's object, held
+/// with a spare reference (see [`Spared`]), and the notes inside it.
+#[derive(Debug)]
+pub(crate) struct Watched {
+    spared: Spared,
+}
+
+impl Watched {
+    /// A new watcher in front of `inner`, with no notes yet: one allocation for the object and
+    /// the notes together.
+    pub(crate) fn new(inner: ProgressCallback) -> Watched {
+        let watcher = raw_callback(Watcher {
+            inner,
+            watch: DoneWatch::new(),
+        });
+        Watched {
+            spared: Spared::new(watcher),
+        }
+    }
+
+    /// The watcher, to hand the provider (the holder's own reference, not the spare).
+    pub(crate) fn callback(&self) -> &ProgressCallback {
+        self.spared.callback()
+    }
+
+    /// As [`Spared::others`].
+    pub(crate) fn others(&self) -> core::result::Result<u32, u32> {
+        self.spared.others()
+    }
+
+    /// The notes the watcher has taken.
+    pub(crate) fn watch(&self) -> &DoneWatch {
+        // SAFETY: `new` made the object with `raw_callback` of a `Watcher`, and `spared` holds a
+        // reference on it for as long as `self` is borrowed: two, of which a provider that
+        // releases once too often takes one (a second extra Release would free the object under
+        // any holder, the spare being there for the first).
+        let watcher = unsafe { raw_value::<Watcher>(self.spared.callback().as_raw()) };
+        &watcher.watch
+    }
 }
 
 /// The references on `callback`'s object right now, `callback`'s own included.
@@ -150,15 +200,19 @@ pub(crate) fn references(callback: &ProgressCallback) -> u32 {
 /// take from it.
 #[derive(Debug)]
 pub(crate) struct Spared {
-    callback: ProgressCallback,
-    spare: core::mem::ManuallyDrop<ProgressCallback>,
+    callback: ManuallyDrop<ProgressCallback>,
+    spare: ManuallyDrop<ProgressCallback>,
 }
 
 impl Spared {
-    /// Takes a spare reference on `callback`, which the holder owns.
+    /// Takes a spare reference on `callback`, which the holder owns: a Rust-made object, whose
+    /// `AddRef` and `Release` return its exact count.
     pub(crate) fn new(callback: ProgressCallback) -> Spared {
-        let spare = core::mem::ManuallyDrop::new(callback.clone());
-        Spared { callback, spare }
+        let spare = ManuallyDrop::new(callback.clone());
+        Spared {
+            callback: ManuallyDrop::new(callback),
+            spare,
+        }
     }
 
     /// The callback (the holder's own reference, not the spare).
@@ -179,12 +233,17 @@ impl Spared {
 
 impl Drop for Spared {
     fn drop(&mut self) {
-        if self.others().is_ok() {
-            // SAFETY: the spare is dropped once, here, and never used again.
-            unsafe { core::mem::ManuallyDrop::drop(&mut self.spare) };
+        let own = self.callback.as_unknown();
+        // SAFETY: the holder's own reference is given back once, here, and never used again (the
+        // field is not dropped after this); the object is alive until this Release.
+        let left = unsafe { ((*(*own).lpVtbl).Release)(own) };
+        if left != 0 {
+            // SAFETY: the spare is dropped once, here, and never used again; the count left
+            // (exact, for a Rust-made object) includes it.
+            unsafe { ManuallyDrop::drop(&mut self.spare) };
         }
-        // Otherwise the provider already gave back the spare for us: only our own is left. (A
-        // provider that still holds references now and releases one too many later frees the
+        // Otherwise the provider already gave back the spare for us, and our own was the last.
+        // (A provider that still holds references now and releases one too many later frees the
         // object under itself, as it would under any host.)
     }
 }
@@ -217,18 +276,27 @@ unsafe impl RawProgress for Watcher {
     }
 
     /// The host takes its own reference to the event, and keeps it in the notes, before the
-    /// callback behind sees the handle; then the call is forwarded unchanged, and noted.
+    /// callback behind sees the handle (unless it holds one already, taken when
+    /// `SynchronizeInBackground` returned, and the handle still names that event); then the call
+    /// is forwarded unchanged, and noted.
     unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
         let handle = Handle(event);
         // Kept under the notes' lock before forwarding: the host, which looks for it under the
         // same lock (`DoneWatch::event_for`), can never find the handle closed by the callback
-        // and the reference not yet noted.
-        let held = catch_or(false, || match Event::from_handle(handle) {
-            Ok(event) => {
-                self.watch.seen.lock().hold(event);
-                true
+        // and the reference not yet noted. A reference whose handle was closed before this `Done`
+        // (by the provider) does not count as held: the callback cannot be blamed for that close.
+        let held = catch_or(false, || {
+            let mut seen = self.watch.seen.lock();
+            if seen.held(handle).is_some_and(Event::handle_still_open) {
+                return true;
             }
-            Err(_) => false,
+            match Event::from_handle(handle) {
+                Ok(event) => {
+                    seen.hold(event);
+                    true
+                }
+                Err(_) => false,
+            }
         });
         // SAFETY: as in `progress`; the handle is an opaque value to the call.
         let answer = unsafe { (self.inner_vtbl().Done)(self.inner.as_raw(), event, hr) };

@@ -1,6 +1,6 @@
 //! The protocol checker: readable findings about a recorded call sequence.
 
-use super::record::{Call, Record};
+use super::record::{CallLog, CallRef, Kind, Logged, Record};
 use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
@@ -69,49 +69,60 @@ impl Checker {
 
     /// Checks `records`; `lost` counts calls a bounded log could not keep.
     pub fn check(&self, records: &[Record], lost: u64) -> Verdict {
-        Verdict::new(self.findings(records, lost), self.strict, records)
+        Verdict::new(self.findings(records, lost), self.strict, records.to_vec())
     }
 
     /// The findings of [`check`](Self::check) alone, without a copy of the log.
-    pub(crate) fn findings(&self, records: &[Record], lost: u64) -> Vec<Finding> {
+    pub(crate) fn findings<L: CallLog + ?Sized>(&self, log: &L, lost: u64) -> Vec<Finding> {
         let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
         if self.start_failed {
-            findings.extend(no_call_after_failed_start(records));
+            if log.len() > 0 {
+                findings.push(call_after_failed_start(&log.at(0), log.call(0)));
+            }
             return findings;
         }
         let mut walk = Walk::default();
-        for record in records {
+        let start = walk.quiet_stretch(log);
+        for i in start..log.len() {
+            let record = log.at(i);
             // A plain loop: the rules find nothing almost always, and `extend` would reserve
             // for every record; a record no rule can fault skips them.
-            if !self.quiet(&walk, record) {
-                for rule in RULES {
-                    if let Some(finding) = rule(self, &walk, record) {
-                        findings.push(finding);
-                    }
-                }
+            if !self.quiet(&walk, &record) {
+                self.judge(&walk, &record, log.call(i), &mut findings);
             }
-            walk.step(record);
+            walk.step(&record);
         }
-        findings.extend(done_was_called(&walk, records.len()));
+        findings.extend(done_was_called(&walk, log.len()));
         findings
+    }
+
+    /// Runs every rule on `record`, whose whole call is `call`. Out of line, so that the walk
+    /// over the records no rule can fault stays a short loop.
+    #[inline(never)]
+    fn judge(&self, walk: &Walk, record: &Logged, call: CallRef<'_>, findings: &mut Vec<Finding>) {
+        for rule in RULES {
+            if let Some(finding) = rule(self, walk, record, call) {
+                findings.push(finding);
+            }
+        }
     }
 
     /// True when no rule of [`RULES`] can find anything in `r` after `walk`: a cheap test that
     /// errs only towards running the rules.
-    fn quiet(&self, walk: &Walk, r: &Record) -> bool {
+    fn quiet(&self, walk: &Walk, r: &Logged) -> bool {
         if walk.first_done.is_some() || walk.cancelled_at.is_some() {
             return false;
         }
-        match r.call {
-            Call::Progress { index, max, .. } => {
+        match r.kind {
+            Kind::Progress { index, max, .. } => {
                 index <= max
                     && walk.last_progress.map_or(true, |(last_index, last_max)| {
                         last_max != max || index >= last_index
                     })
             }
-            Call::Error { hr, .. } => !hr.is_success() || hr.is_warning(),
-            Call::Done { event, .. } => self.done_event.map_or(true, |expected| event == expected),
-            Call::Refused { .. } => false,
+            Kind::Error { hr, .. } => !hr.is_success() || hr.is_warning(),
+            Kind::Done { event, .. } => self.done_event.map_or(true, |expected| event == expected),
+            Kind::Refused { .. } => false,
         }
     }
 
@@ -154,10 +165,40 @@ struct Walk {
 }
 
 impl Walk {
-    fn step(&mut self, r: &Record) {
-        match r.call {
-            Call::Progress { index, max, .. } => self.last_progress = Some((index, max)),
-            Call::Done { .. } => {
+    /// Walks the records from the first on for as long as no rule can fault them (no `Done`, no
+    /// Cancel, every `Progress` within its maximum and not stepping back, every `Error` with a
+    /// failure or warning code): one tight loop for what a run is made of almost entirely.
+    /// Returns where the rules must take over.
+    fn quiet_stretch<L: CallLog + ?Sized>(&mut self, log: &L) -> usize {
+        let mut last = self.last_progress;
+        let mut i = 0;
+        while i < log.len() {
+            let r = log.at(i);
+            if r.answer == HResult::MAPI_E_USER_CANCEL {
+                break;
+            }
+            match r.kind {
+                Kind::Progress { index, max }
+                    if index <= max
+                        && last.map_or(true, |(last_index, last_max)| {
+                            last_max != max || index >= last_index
+                        }) =>
+                {
+                    last = Some((index, max));
+                }
+                Kind::Error { hr } if !hr.is_success() || hr.is_warning() => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        self.last_progress = last;
+        i
+    }
+
+    fn step(&mut self, r: &Logged) {
+        match r.kind {
+            Kind::Progress { index, max, .. } => self.last_progress = Some((index, max)),
+            Kind::Done { .. } => {
                 self.first_done.get_or_insert(r.seq);
             }
             _ => {}
@@ -169,7 +210,7 @@ impl Walk {
 }
 
 /// A rule about one record, knowing what came before it.
-type Rule = fn(&Checker, &Walk, &Record) -> Option<Finding>;
+type Rule = fn(&Checker, &Walk, &Logged, CallRef<'_>) -> Option<Finding>;
 
 /// The per-call rules, in the order their findings are listed.
 const RULES: [Rule; 8] = [
@@ -196,29 +237,27 @@ fn log_complete(lost: u64) -> Option<Finding> {
     })
 }
 
-fn no_call_after_failed_start(records: &[Record]) -> Option<Finding> {
-    records.first().map(|first| {
-        Finding::new(
-            Severity::Error,
-            Some(first.seq),
-            format!("{} after SynchronizeInBackground failed", first.call),
-            "no call at all: a failed start has no synchronization to report",
-        )
-    })
+fn call_after_failed_start(first: &Logged, call: CallRef<'_>) -> Finding {
+    Finding::new(
+        Severity::Error,
+        Some(first.seq),
+        format!("{call} after SynchronizeInBackground failed"),
+        "no call at all: a failed start has no synchronization to report",
+    )
 }
 
-fn nothing_after_done(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+fn nothing_after_done(_: &Checker, walk: &Walk, r: &Logged, call: CallRef<'_>) -> Option<Finding> {
     let done = walk.first_done?;
-    let what = match r.call {
-        Call::Done { .. } => format!("Done called again (the first Done was #{done})"),
-        _ => format!("{} after Done (Done was #{done})", r.call),
+    let what = match r.kind {
+        Kind::Done { .. } => format!("Done called again (the first Done was #{done})"),
+        _ => format!("{call} after Done (Done was #{done})"),
     };
     Some(Finding::new(Severity::Error, Some(r.seq), what, ONE_DONE))
 }
 
-fn index_within_max(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
-    match r.call {
-        Call::Progress { index, max, .. } if index > max => Some(Finding::new(
+fn index_within_max(_: &Checker, _: &Walk, r: &Logged, _: CallRef<'_>) -> Option<Finding> {
+    match r.kind {
+        Kind::Progress { index, max, .. } if index > max => Some(Finding::new(
             Severity::Error,
             Some(r.seq),
             format!("ulIndex {index} is past ulIndexMax {max}"),
@@ -230,8 +269,8 @@ fn index_within_max(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
 
 /// A step back after the maximum was reached starts a new pass (the next folder, say): only a
 /// step back mid-pass is suspicious.
-fn index_moves_forward(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
-    let Call::Progress { index, max, .. } = r.call else {
+fn index_moves_forward(_: &Checker, walk: &Walk, r: &Logged, _: CallRef<'_>) -> Option<Finding> {
+    let Kind::Progress { index, max, .. } = r.kind else {
         return None;
     };
     let (last_index, last_max) = walk.last_progress?;
@@ -247,9 +286,14 @@ fn index_moves_forward(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> 
     })
 }
 
-fn no_progress_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+fn no_progress_after_cancel(
+    _: &Checker,
+    walk: &Walk,
+    r: &Logged,
+    _: CallRef<'_>,
+) -> Option<Finding> {
     let cancel = walk.cancelled_at?;
-    matches!(r.call, Call::Progress { .. }).then(|| {
+    matches!(r.kind, Kind::Progress { .. }).then(|| {
         Finding::new(
             Severity::Error,
             Some(r.seq),
@@ -262,9 +306,14 @@ fn no_progress_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Find
     })
 }
 
-fn error_is_not_plain_success(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
-    match r.call {
-        Call::Error { hr, .. } if hr.is_success() && !hr.is_warning() => Some(Finding::new(
+fn error_is_not_plain_success(
+    _: &Checker,
+    _: &Walk,
+    r: &Logged,
+    _: CallRef<'_>,
+) -> Option<Finding> {
+    match r.kind {
+        Kind::Error { hr, .. } if hr.is_success() && !hr.is_warning() => Some(Finding::new(
             Severity::Error,
             Some(r.seq),
             format!("Error called with {hr}, a plain success code"),
@@ -276,27 +325,37 @@ fn error_is_not_plain_success(_: &Checker, _: &Walk, r: &Record) -> Option<Findi
 
 /// `Done` brings back the done event; NULL is allowed (a warning: the provider keeps the event
 /// and must close it).
-fn done_brings_back_the_event(checker: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
-    let (Call::Done { event, .. }, Some(expected)) = (&r.call, checker.done_event) else {
+fn done_brings_back_the_event(
+    checker: &Checker,
+    _: &Walk,
+    r: &Logged,
+    _: CallRef<'_>,
+) -> Option<Finding> {
+    let (Kind::Done { event, .. }, Some(expected)) = (r.kind, checker.done_event) else {
         return None;
     };
-    let problem = if *event == expected {
+    let problem = if event == expected {
         return None;
     } else if event.is_null() {
         HostProblem::NullHandleToDone
     } else {
         HostProblem::WrongHandle {
-            got: *event,
+            got: event,
             expected,
         }
     };
     Some(Finding::host(&problem, Some(r.seq)))
 }
 
-fn done_fails_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Finding> {
+fn done_fails_after_cancel(
+    _: &Checker,
+    walk: &Walk,
+    r: &Logged,
+    _: CallRef<'_>,
+) -> Option<Finding> {
     let cancel = walk.cancelled_at?;
-    match r.call {
-        Call::Done { hr, .. } if hr.is_success() => Some(Finding::new(
+    match r.kind {
+        Kind::Done { hr, .. } if hr.is_success() => Some(Finding::new(
             Severity::Error,
             Some(r.seq),
             format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
@@ -306,12 +365,12 @@ fn done_fails_after_cancel(_: &Checker, walk: &Walk, r: &Record) -> Option<Findi
     }
 }
 
-fn text_within_bound(_: &Checker, _: &Walk, r: &Record) -> Option<Finding> {
-    let Call::Refused { slot, error } = &r.call else {
+fn text_within_bound(_: &Checker, _: &Walk, r: &Logged, call: CallRef<'_>) -> Option<Finding> {
+    let CallRef::Refused { slot, error } = call else {
         return None;
     };
     let problem = HostProblem::Refused {
-        slot: *slot,
+        slot,
         error: error.clone(),
     };
     Some(Finding::host(&problem, Some(r.seq)))

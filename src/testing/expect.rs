@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 
 use super::diff::{diff, Edit, Run};
-use super::record::{Call, Record};
+use super::record::{Call, CallLog, Kind, Record};
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 
@@ -19,31 +19,33 @@ enum Step {
 }
 
 impl Step {
-    /// What follows this step's calls in `records`, if they begin with them. A plain walk over
-    /// the records: no per-call iterator state.
-    fn take<'r>(&self, records: &'r [Record]) -> Option<&'r [Record]> {
+    /// Where this step's calls end in `log`, if it has them from `at` on. A plain walk over the
+    /// log: no per-call iterator state.
+    fn take<L: CallLog + ?Sized>(&self, log: &L, at: usize) -> Option<usize> {
         match self {
-            Step::Progress { indices, .. } if indices.is_empty() => Some(records),
+            Step::Progress { indices, .. } if indices.is_empty() => Some(at),
             Step::Progress { indices, max } => {
                 let (first, last) = (*indices.start(), *indices.end());
                 // A step of more calls than any log holds cannot match.
                 let len = usize::try_from(last - first).ok()?.checked_add(1)?;
-                let these = records.get(..len)?;
-                let fits = these.iter().zip(first..=last).all(|(r, i)| {
-                    matches!(r.call, Call::Progress { index, max: m, .. } if index == i && m == *max)
-                });
-                fits.then(|| &records[len..])
-            }
-            Step::Error(hr) => match records.split_first()? {
-                (r, after) if matches!(r.call, Call::Error { hr: h, .. } if h == *hr) => {
-                    Some(after)
+                let end = at.checked_add(len).filter(|&end| end <= log.len())?;
+                let mut expected = first;
+                for n in at..end {
+                    match log.at(n).kind {
+                        Kind::Progress { index, max: m } if index == expected && m == *max => {}
+                        _ => return None,
+                    }
+                    // Past `last` only after the last call of the step, where it is not read.
+                    expected = expected.wrapping_add(1);
                 }
-                _ => None,
-            },
-            Step::Done(hr) => match records.split_first()? {
-                (r, after) if matches!(r.call, Call::Done { hr: h, .. } if h == *hr) => Some(after),
-                _ => None,
-            },
+                Some(end)
+            }
+            Step::Error(hr) => (at < log.len()
+                && matches!(log.at(at).kind, Kind::Error { hr: h } if h == *hr))
+            .then_some(at + 1),
+            Step::Done(hr) => (at < log.len()
+                && matches!(log.at(at).kind, Kind::Done { hr: h, .. } if h == *hr))
+            .then_some(at + 1),
         }
     }
 }
@@ -120,14 +122,19 @@ impl Expect {
 
     /// True if `records` are exactly the expected calls. Compares values, formats nothing.
     pub fn matches(&self, records: &[Record]) -> bool {
-        let mut rest = records;
+        self.matches_log(records)
+    }
+
+    /// [`matches`](Self::matches) of any call log, where it is.
+    pub(crate) fn matches_log<L: CallLog + ?Sized>(&self, log: &L) -> bool {
+        let mut at = 0;
         for step in &self.steps {
-            match step.take(rest) {
-                Some(after) => rest = after,
+            match step.take(log, at) {
+                Some(end) => at = end,
                 None => return false,
             }
         }
-        rest.is_empty()
+        at == log.len()
     }
 
     /// Panics unless `records` are exactly the expected calls; the message is a diff of the two

@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 use super::checker::Checker;
 use super::expect::Expect;
 use super::leak::Leak;
-use super::record::{Call, Record};
+use super::log::CompactLog;
+use super::record::{CallLog, Kind, Record};
 use super::recorder::RecordingCallback;
 use super::script::Script;
 use super::verdict::{Finding, Severity, Verdict};
@@ -208,8 +209,9 @@ impl SyncRun {
     /// [`assert_released`](Self::assert_released).
     pub fn verdict(&self) -> Verdict {
         let checker = self.checker();
-        self.recorder.with_log(|records, lost| {
-            Verdict::new(self.findings(&checker, records, lost), self.strict, records)
+        self.recorder.with_log(|log, lost| {
+            let findings = self.findings(&checker, log, lost);
+            Verdict::new(findings, self.strict, log.to_records())
         })
     }
 
@@ -227,18 +229,21 @@ impl SyncRun {
     }
 
     /// The findings of [`verdict`](Self::verdict), without a copy of the log.
-    fn findings(&self, checker: &Checker, records: &[Record], lost: u64) -> Vec<Finding> {
-        let mut findings = checker.findings(records, lost);
+    fn findings(&self, checker: &Checker, log: &CompactLog, lost: u64) -> Vec<Finding> {
+        let mut findings = checker.findings(log, lost);
         // Refusals the recorder did not see: a front of the caller's refused them itself.
-        let recorded = records
-            .iter()
-            .filter(|r| matches!(r.call, Call::Refused { .. }))
-            .count();
+        // Counted only when the host saw a refusal.
+        let mut recorded = None;
         let mut refusals = 0;
         for problem in self.report.host_problems() {
             let host_only = match problem {
                 HostProblem::Refused { .. } => {
                     refusals += 1;
+                    let recorded = *recorded.get_or_insert_with(|| {
+                        (0..log.len())
+                            .filter(|&i| matches!(log.at(i).kind, Kind::Refused { .. }))
+                            .count()
+                    });
                     refusals > recorded
                 }
                 // The recorder never sees the start: a store that fails to start is a finding
@@ -263,8 +268,8 @@ impl SyncRun {
     #[track_caller]
     pub fn assert_protocol(&self) {
         let checker = self.checker();
-        let passed = self.recorder.with_log(|records, lost| {
-            Verdict::passes(&self.findings(&checker, records, lost), checker.is_strict())
+        let passed = self.recorder.with_log(|log, lost| {
+            Verdict::passes(&self.findings(&checker, log, lost), checker.is_strict())
         });
         if !passed {
             self.verdict().assert_passed();
@@ -312,10 +317,7 @@ impl SyncRun {
     /// and copies it only to report a difference.
     #[track_caller]
     pub fn assert_calls(&self, expected: &Expect) {
-        if !self
-            .recorder
-            .with_log(|records, _| expected.matches(records))
-        {
+        if !self.recorder.with_log(|log, _| expected.matches_log(log)) {
             expected.assert_matches(&self.records());
         }
     }

@@ -22,6 +22,7 @@ mod expect;
 mod explore;
 mod harness;
 mod leak;
+mod log;
 mod record;
 mod recorder;
 mod script;

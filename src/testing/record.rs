@@ -88,17 +88,90 @@ impl fmt::Display for Call {
     /// One line, as the call log and the assertion diffs print it:
     /// `Progress 3/10 "Inbox"`, `Error MAPI_E_NETWORK_ERROR (0x80040115) "..."`, `Done S_OK (0x00000000)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let quoted = |text: &Option<Text>| match text {
-            Some(t) => format!(" {:?}", t.lossy()),
+        fmt::Display::fmt(&CallRef::of(self), f)
+    }
+}
+
+/// A call as the checker and [`Expect`](super::Expect) read it, borrowed from wherever it is
+/// kept: a [`Record`], or the recorder's own log.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum CallRef<'a> {
+    Progress {
+        text: Option<&'a [u16]>,
+        index: u32,
+        max: u32,
+    },
+    Error {
+        hr: HResult,
+        text: Option<&'a [u16]>,
+    },
+    Done {
+        event: Handle,
+        hr: HResult,
+    },
+    Refused {
+        slot: Slot,
+        error: &'a Error,
+    },
+}
+
+impl<'a> CallRef<'a> {
+    /// The view of `call`.
+    pub(crate) fn of(call: &'a Call) -> CallRef<'a> {
+        match call {
+            Call::Progress { text, index, max } => CallRef::Progress {
+                text: text.as_ref().map(Text::units),
+                index: *index,
+                max: *max,
+            },
+            Call::Error { hr, text } => CallRef::Error {
+                hr: *hr,
+                text: text.as_ref().map(Text::units),
+            },
+            Call::Done { event, hr } => CallRef::Done {
+                event: *event,
+                hr: *hr,
+            },
+            Call::Refused { slot, error } => CallRef::Refused { slot: *slot, error },
+        }
+    }
+
+    /// The call itself, its text copied.
+    pub(crate) fn to_call(self) -> Call {
+        let text = |t: Option<&[u16]>| t.map(|units| Text(units.to_vec()));
+        match self {
+            CallRef::Progress {
+                text: t,
+                index,
+                max,
+            } => Call::Progress {
+                text: text(t),
+                index,
+                max,
+            },
+            CallRef::Error { hr, text: t } => Call::Error { hr, text: text(t) },
+            CallRef::Done { event, hr } => Call::Done { event, hr },
+            CallRef::Refused { slot, error } => Call::Refused {
+                slot,
+                error: error.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for CallRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let quoted = |text: Option<&[u16]>| match text {
+            Some(units) => format!(" {:?}", String::from_utf16_lossy(units)),
             None => String::new(),
         };
-        match self {
-            Call::Progress { text, index, max } => {
+        match *self {
+            CallRef::Progress { text, index, max } => {
                 write!(f, "Progress {index}/{max}{}", quoted(text))
             }
-            Call::Error { hr, text } => write!(f, "Error {hr}{}", quoted(text)),
-            Call::Done { event, hr } => write!(f, "Done {hr} event {:#x}", event.0 as usize),
-            Call::Refused { slot, error } => write!(f, "{slot} refused: {error}"),
+            CallRef::Error { hr, text } => write!(f, "Error {hr}{}", quoted(text)),
+            CallRef::Done { event, hr } => write!(f, "Done {hr} event {:#x}", event.0 as usize),
+            CallRef::Refused { slot, error } => write!(f, "{slot} refused: {error}"),
         }
     }
 }
@@ -127,5 +200,71 @@ impl fmt::Display for Record {
             write!(f, " -> {}", self.answer)?;
         }
         Ok(())
+    }
+}
+
+/// What the checker and [`Expect`](super::Expect) compare of a call: its slot and numbers, without
+/// its text, its error or its thread. Small and plain, read straight from the recorder's log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Progress { index: u32, max: u32 },
+    Error { hr: HResult },
+    Done { event: Handle, hr: HResult },
+    Refused { slot: Slot },
+}
+
+impl Kind {
+    /// The kind of `call`.
+    pub(crate) fn of(call: &Call) -> Kind {
+        match *call {
+            Call::Progress { index, max, .. } => Kind::Progress { index, max },
+            Call::Error { hr, .. } => Kind::Error { hr },
+            Call::Done { event, hr } => Kind::Done { event, hr },
+            Call::Refused { slot, .. } => Kind::Refused { slot },
+        }
+    }
+}
+
+/// One logged call as the checker walks it: its place in the log, its kind, and its answer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Logged {
+    pub(crate) seq: u64,
+    pub(crate) kind: Kind,
+    pub(crate) answer: HResult,
+}
+
+/// A call log the checker and [`Expect`](super::Expect) walk without copying it: a slice of
+/// [`Record`]s, or the recorder's own log.
+pub(crate) trait CallLog {
+    /// How many calls the log holds.
+    fn len(&self) -> usize;
+    /// The call at `index` (below [`len`](Self::len)), without its text.
+    fn at(&self, index: usize) -> Logged;
+    /// The whole call at `index`, text included, to describe it.
+    fn call(&self, index: usize) -> CallRef<'_>;
+    /// The log as [`Record`]s, to keep or print: only a failure needs them.
+    fn to_records(&self) -> Vec<Record>;
+}
+
+impl CallLog for [Record] {
+    fn len(&self) -> usize {
+        <[Record]>::len(self)
+    }
+
+    fn at(&self, index: usize) -> Logged {
+        let r = &self[index];
+        Logged {
+            seq: r.seq,
+            kind: Kind::of(&r.call),
+            answer: r.answer,
+        }
+    }
+
+    fn call(&self, index: usize) -> CallRef<'_> {
+        CallRef::of(&self[index].call)
+    }
+
+    fn to_records(&self) -> Vec<Record> {
+        self.to_vec()
     }
 }

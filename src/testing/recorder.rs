@@ -7,7 +7,8 @@ use std::thread::{self, ThreadId};
 use parking_lot::Mutex;
 
 use super::checker::Checker;
-use super::record::{Call, Record, Text};
+use super::log::CompactLog;
+use super::record::{Call, CallLog, CallRef, Record};
 use super::script::Script;
 use super::verdict::Verdict;
 use crate::core::error::{Error, Result};
@@ -20,26 +21,26 @@ use widestring::U16CStr;
 /// The log and what decides the answers, shared by the COM object and the test's handle.
 #[derive(Debug)]
 struct Shared {
-    limit: Option<usize>,
     log: Mutex<Log>,
 }
 
 /// Records a log has room for from the start.
 const INITIAL_RECORDS: usize = 128;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Log {
     /// What decides the answers; replaceable while calls arrive.
     script: Script,
-    records: Vec<Record>,
+    /// The calls kept, compact: `Record`s are made only when asked for.
+    calls: CompactLog,
     /// Calls per slot so far (Progress, Error, Done), refused calls not counted.
     counts: [u64; 3],
     /// Calls that arrived after the log was full: counted, reported, never silently lost.
     lost: u64,
-    next_seq: u64,
-    /// The thread of the latest call and its name: a run's calls come from one worker thread,
-    /// whose name is then taken from here instead of its thread-local.
-    last_thread: Option<(ThreadId, Option<Arc<str>>)>,
+    /// How many calls the log may hold: the bound, or `usize::MAX`; zero once a call could not
+    /// be kept, so that every later call is counted as lost too and the records stay the calls
+    /// in order with nothing missing in between.
+    room: usize,
 }
 
 /// An `IMAPISyncProgressCallback` for tests: every `Progress`, `Error` and `Done` lands in an
@@ -80,19 +81,6 @@ impl Default for RecordingCallback {
     }
 }
 
-impl Log {
-    /// The name recorded for `thread` by its latest record, if any. Out of line: only a call made
-    /// while its thread is exiting needs it.
-    #[cold]
-    fn name_of(&self, thread: ThreadId) -> Option<Arc<str>> {
-        self.records
-            .iter()
-            .rev()
-            .find(|r| r.thread == thread)
-            .and_then(|r| r.thread_name.clone())
-    }
-}
-
 impl RecordingCallback {
     /// A recorder answering as `script` says, with an unbounded log.
     pub fn new(script: Script) -> RecordingCallback {
@@ -107,13 +95,14 @@ impl RecordingCallback {
 
     fn build(script: Script, limit: Option<usize>) -> RecordingCallback {
         let shared = Arc::new(Shared {
-            limit,
             log: Mutex::new(Log {
                 script,
                 // A synchronization makes dozens to thousands of calls: start past the first
                 // few doublings.
-                records: Vec::with_capacity(INITIAL_RECORDS.min(limit.unwrap_or(usize::MAX))),
-                ..Log::default()
+                calls: CompactLog::with_capacity(INITIAL_RECORDS.min(limit.unwrap_or(usize::MAX))),
+                counts: [0; 3],
+                lost: 0,
+                room: limit.unwrap_or(usize::MAX),
             }),
         });
         let callback = ProgressCallback::new(Recorder {
@@ -153,7 +142,7 @@ impl RecordingCallback {
 
     /// How many records the log holds.
     pub fn len(&self) -> usize {
-        self.shared.log.lock().records.len()
+        self.shared.log.lock().calls.len()
     }
 
     /// True when no call has been recorded.
@@ -163,17 +152,14 @@ impl RecordingCallback {
 
     /// Every recorded call so far, in order.
     pub fn records(&self) -> Vec<Record> {
-        self.shared.log.lock().records.clone()
+        self.shared.log.lock().calls.to_records()
     }
 
     /// Just the calls, in order.
     pub fn calls(&self) -> Vec<Call> {
-        self.shared
-            .log
-            .lock()
-            .records
-            .iter()
-            .map(|r| r.call.clone())
+        let log = self.shared.log.lock();
+        (0..log.calls.len())
+            .map(|i| log.calls.call(i).to_call())
             .collect()
     }
 
@@ -203,13 +189,16 @@ impl RecordingCallback {
 
     /// The protocol check of the log so far, with `checker`'s settings.
     pub fn check_with(&self, checker: &Checker) -> Verdict {
-        self.with_log(|records, lost| checker.check(records, lost))
+        self.with_log(|log, lost| {
+            let findings = checker.findings(log, lost);
+            Verdict::new(findings, checker.is_strict(), log.to_records())
+        })
     }
 
-    /// `f` of the records so far and the calls lost, under the log's lock: no copy.
-    pub(crate) fn with_log<R>(&self, f: impl FnOnce(&[Record], u64) -> R) -> R {
+    /// `f` of the calls so far and the calls lost, under the log's lock: no copy.
+    pub(crate) fn with_log<R>(&self, f: impl FnOnce(&CompactLog, u64) -> R) -> R {
         let log = self.shared.log.lock();
-        f(&log.records, log.lost)
+        f(&log.calls, log.lost)
     }
 }
 
@@ -241,77 +230,65 @@ struct Recorder {
 
 impl Recorder {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
-    fn record(&self, call: Call) -> HResult {
+    /// Inlined into each slot, where the kind of call is known.
+    #[inline(always)]
+    fn record(&self, call: CallRef<'_>) -> HResult {
         let thread = thread_id();
         let mut log = self.shared.log.lock();
-        let thread_name = match &log.last_thread {
-            // A thread's id is never reused and its name never changes.
-            Some((last, name)) if *last == thread => name.clone(),
-            _ => {
-                // During thread exit the name's thread-local may be gone: the thread's earlier
-                // records still carry it.
-                let name = THREAD_NAME
-                    .try_with(Clone::clone)
-                    .unwrap_or_else(|_| log.name_of(thread));
-                log.last_thread = Some((thread, name.clone()));
-                name
-            }
+        let answer = match call {
+            CallRef::Refused { error, .. } => error.hresult(),
+            CallRef::Progress { .. } => log.answer(Slot::Progress),
+            CallRef::Error { .. } => log.answer(Slot::Error),
+            CallRef::Done { .. } => log.answer(Slot::Done),
         };
-        let answer = match &call {
-            Call::Refused { error, .. } => error.hresult(),
-            _ => {
-                let slot = call.slot().index();
-                log.counts[slot] += 1;
-                log.script.answer_for(call.slot(), log.counts[slot])
-            }
-        };
-        let seq = log.next_seq;
-        log.next_seq += 1;
-        if self
-            .shared
-            .limit
-            .is_some_and(|limit| log.records.len() >= limit)
-        {
+        if log.calls.len() >= log.room || !log.keep(thread, call, answer) {
+            log.room = 0;
             log.lost += 1;
-        } else {
-            log.records.push(Record {
-                seq,
-                thread,
-                thread_name,
-                call,
-                answer,
-            });
         }
         answer
     }
 }
 
-fn text(t: Option<&U16CStr>) -> Option<Text> {
-    t.map(Text::new)
+impl Log {
+    /// The scripted answer to the next call to `slot`, counted.
+    #[inline(always)]
+    fn answer(&mut self, slot: Slot) -> HResult {
+        let count = &mut self.counts[slot.index()];
+        *count += 1;
+        let count = *count;
+        self.script.answer_for(slot, count)
+    }
+
+    /// Keeps `call` from `thread`; false if the log cannot hold it.
+    #[inline(always)]
+    fn keep(&mut self, thread: ThreadId, call: CallRef<'_>, answer: HResult) -> bool {
+        // A thread's id is never reused and its name never changes: the name is read once per
+        // thread. During thread exit its thread-local may be gone; a thread that calls in only
+        // then is recorded without its name.
+        let name = || THREAD_NAME.try_with(Clone::clone).unwrap_or(None);
+        match self.calls.thread(thread, name) {
+            Some(at) => self.calls.push(call, at, answer),
+            None => false,
+        }
+    }
 }
 
 impl SyncProgress for Recorder {
-    fn progress(&self, t: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
-        let call = Call::Progress {
-            text: text(t),
-            index,
-            max,
-        };
-        self.record(call).ok()
+    fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
+        let text = text.map(U16CStr::as_slice);
+        self.record(CallRef::Progress { text, index, max }).ok()
     }
 
-    fn error(&self, hr: HResult, t: Option<&U16CStr>) -> Result<()> {
-        self.record(Call::Error { hr, text: text(t) }).ok()
+    fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
+        let text = text.map(U16CStr::as_slice);
+        self.record(CallRef::Error { hr, text }).ok()
     }
 
     fn done(&self, event: Handle, hr: HResult) -> Result<()> {
-        self.record(Call::Done { event, hr }).ok()
+        self.record(CallRef::Done { event, hr }).ok()
     }
 
     fn refused(&self, slot: Slot, error: &Error) {
-        self.record(Call::Refused {
-            slot,
-            error: error.clone(),
-        });
+        self.record(CallRef::Refused { slot, error });
     }
 }

@@ -50,11 +50,11 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    pub(crate) fn new(findings: Vec<Finding>, strict: bool, log: &[Record]) -> Verdict {
+    pub(crate) fn new(findings: Vec<Finding>, strict: bool, log: Vec<Record>) -> Verdict {
         Verdict {
             findings,
             strict,
-            log: log.to_vec(),
+            log,
         }
     }
 

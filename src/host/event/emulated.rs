@@ -1,8 +1,7 @@
 //! Emulated events, off Windows: a registry of handle values, each naming a flag and a condition
 //! variable.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,10 +16,21 @@ struct State {
     signalled: Mutex<bool>,
     changed: Condvar,
     reset: EventReset,
+    /// True while the one handle the event was registered under is open: set with the handle's
+    /// entry in [`OPEN`], cleared when it leaves, under the table's lock.
+    open: AtomicBool,
 }
 
-/// Open handles, by value. The map holds a reference on each event while its handle is open.
-static OPEN: Mutex<BTreeMap<usize, Arc<State>>> = Mutex::new(BTreeMap::new());
+/// Open handles, by value, in ascending order, each with a reference on its event. Values are
+/// handed out in ascending order, so a new handle goes at (or next to) the end, and a lookup is a
+/// binary search over the handles open right now: a few steps, where a tree would allocate and
+/// rebalance nodes.
+static OPEN: Mutex<Vec<(usize, Arc<State>)>> = Mutex::new(Vec::new());
+
+/// Where `value` is, or would go, in the open handles.
+fn position(open: &[(usize, Arc<State>)], value: usize) -> core::result::Result<usize, usize> {
+    open.binary_search_by_key(&value, |&(v, _)| v)
+}
 /// The next handle value / 4. Never reused, so a stale handle is never mistaken for a new one.
 static NEXT: AtomicUsize = AtomicUsize::new(0x100);
 
@@ -42,10 +52,19 @@ impl Event {
             signalled: Mutex::new(false),
             changed: Condvar::new(),
             reset,
+            open: AtomicBool::new(true),
         });
         // Relaxed: the counter only has to hand out distinct values.
         let value = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
-        OPEN.lock().insert(value, Arc::clone(&state));
+        let mut open = OPEN.lock();
+        // Another thread may have taken a smaller value and not registered it yet: the place is
+        // found from the end, where it almost always is.
+        let at = match open.last() {
+            Some(&(last, _)) if last > value => position(&open, value).unwrap_or_else(|at| at),
+            _ => open.len(),
+        };
+        open.insert(at, (value, Arc::clone(&state)));
+        drop(open);
         Event {
             handle: Handle(value as *mut core::ffi::c_void),
             state,
@@ -55,20 +74,29 @@ impl Event {
     /// The event an open handle names. `E_HANDLE` if the handle is null, was never created by
     /// [`Event::new`], or has been closed.
     pub fn from_handle(handle: Handle) -> Result<Event> {
-        let state = OPEN
-            .lock()
-            .get(&(handle.0 as usize))
-            .cloned()
-            .ok_or_else(|| bad_handle(handle))?;
-        Ok(Event { handle, state })
+        let open = OPEN.lock();
+        match position(&open, handle.0 as usize) {
+            Ok(at) => Ok(Event {
+                handle,
+                state: Arc::clone(&open[at].1),
+            }),
+            Err(_) => Err(bad_handle(handle)),
+        }
     }
 
     /// Closes an open handle. The event lives on for the `Event` values still held.
     /// `E_HANDLE` if the handle is null, unknown, or already closed.
     pub fn close_handle(handle: Handle) -> Result<()> {
-        match OPEN.lock().remove(&(handle.0 as usize)) {
-            Some(_) => Ok(()),
-            None => Err(bad_handle(handle)),
+        let mut open = OPEN.lock();
+        match position(&open, handle.0 as usize) {
+            Ok(at) => {
+                let (_, state) = open.remove(at);
+                // Release: whoever sees the flag cleared sees the handle gone from the table.
+                state.open.store(false, Ordering::Release);
+                drop(open);
+                Ok(())
+            }
+            Err(_) => Err(bad_handle(handle)),
         }
     }
 
@@ -80,13 +108,15 @@ impl Event {
 
     /// True while `handle` is open.
     pub fn is_open(handle: Handle) -> bool {
-        OPEN.lock().contains_key(&(handle.0 as usize))
+        position(&OPEN.lock(), handle.0 as usize).is_ok()
     }
 
     /// True while the handle this event was created or found under is still open. (Off Windows a
-    /// value is never reused, so this is [`Event::is_open`] of that handle.)
+    /// value is never reused and names one event, so this is [`Event::is_open`] of that handle,
+    /// read from the event itself rather than from the table.)
     pub(crate) fn handle_still_open(&self) -> bool {
-        Event::is_open(self.handle)
+        // Acquire: pairs with the Release in `close_handle`.
+        self.state.open.load(Ordering::Acquire)
     }
 
     /// How many handles are open in the whole process, for leak accounting.
@@ -135,7 +165,12 @@ impl Event {
 
     /// Waits until the event is signalled or `timeout` has passed; true if it was signalled.
     pub fn wait_timeout(&self, timeout: Duration) -> bool {
-        let deadline = Instant::now().checked_add(timeout);
+        self.wait_until(Instant::now().checked_add(timeout))
+    }
+
+    /// Waits until the event is signalled or `deadline` has passed (`None`: for ever); true if it
+    /// was signalled. Reads no clock when the event is signalled already.
+    pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
         let mut signalled = self.state.signalled.lock();
         while !*signalled {
             let timed_out = match deadline {

@@ -144,3 +144,36 @@ fn the_host_never_closes_a_newer_event_under_a_reused_value() {
         Event::close_handle(n.handle()).unwrap();
     }
 }
+
+#[test]
+fn handles_created_on_many_threads_and_closed_in_any_order_stay_exact() {
+    // Handles made on several threads at once (values taken in one order, registered in
+    // another), then closed from the middle, the ends and in between: every lookup, every
+    // `handle_still_open` and the open count agree with what is open.
+    let made: Vec<Vec<Event>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| (0..16).map(|_| Event::new(EventReset::Manual)).collect()))
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut events: Vec<Event> = made.into_iter().flatten().collect();
+    events.sort_by_key(|e| e.handle().0 as usize);
+    let mut closed = Vec::new();
+    for i in [0, events.len() - 1, 17, 18, 40, 5] {
+        let h = events[i].handle();
+        Event::close_handle(h).unwrap();
+        closed.push(h);
+    }
+    for e in &events {
+        let open = !closed.contains(&e.handle());
+        assert_eq!(Event::is_open(e.handle()), open);
+        assert_eq!(e.handle_still_open(), open);
+        assert_eq!(Event::from_handle(e.handle()).is_ok(), open);
+        if open {
+            Event::close_handle(e.handle()).unwrap();
+        } else {
+            assert!(Event::close_handle(e.handle()).is_err());
+        }
+        assert!(!e.handle_still_open());
+    }
+}

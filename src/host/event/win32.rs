@@ -211,6 +211,18 @@ impl Event {
         }
     }
 
+    /// Waits until the event is signalled or `deadline` has passed (`None`: for ever); true if it
+    /// was signalled.
+    pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
+        match deadline {
+            Some(deadline) => self.wait_timeout(deadline.saturating_duration_since(Instant::now())),
+            None => {
+                self.wait();
+                true
+            }
+        }
+    }
+
     /// One `WaitForSingleObject`; true if the event was signalled.
     fn wait_ms(&self, ms: u32) -> bool {
         // SAFETY: as in `set`.

@@ -74,6 +74,18 @@ pub(crate) fn raw_callback<T: RawProgress>(imp: T) -> ComPtr<IMAPISyncProgressCa
     Object::<RawClass<T>>::create(imp)
 }
 
+/// The value inside a callback that [`raw_callback`] made of a `T`.
+///
+/// # Safety
+///
+/// `callback` was made by `raw_callback::<T>`, and a reference on it is held for all of `'a`.
+pub(crate) unsafe fn raw_value<'a, T: RawProgress>(
+    callback: *mut IMAPISyncProgressCallback,
+) -> &'a T {
+    // SAFETY: the caller's guarantees are the ones `Object::value` asks for.
+    unsafe { Object::<RawClass<T>>::value(callback) }
+}
+
 /// The class of callbacks made by [`raw_callback`].
 pub(super) struct RawClass<T>(PhantomData<fn() -> T>);
 

@@ -1,0 +1,347 @@
+//! The recording callback's own log: one small, plain entry per call, every text in one shared
+//! buffer, every thread once in a table. [`Record`]s are made from it only when asked for; the
+//! checker and `Expect` read the entries where they are.
+
+use std::sync::Arc;
+use std::thread::ThreadId;
+
+use super::record::{CallLog, CallRef, Kind, Logged, Record};
+use crate::core::error::Error;
+use crate::core::hresult::HResult;
+
+/// Where a call's text lies in the shared buffer, or which refusal a refused call's error is.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    start: u32,
+    /// [`NO_TEXT`]: the provider passed NULL (or the call has no text).
+    len: u32,
+}
+
+/// The length of a [`Span`] that stands for no text at all.
+const NO_TEXT: u32 = u32::MAX;
+
+/// One call: its [`Kind`] as the checker reads it, its text (or error), its thread (its place in
+/// the thread table) and the answer. 32 bytes on 64-bit targets, nothing to drop.
+#[derive(Clone, Copy, Debug)]
+struct Kept {
+    kind: Kind,
+    /// The text of `Progress` and `Error`; for `Refused`, `start` is the error's place among the
+    /// refusals.
+    extra: Span,
+    thread: u32,
+    answer: HResult,
+}
+
+/// The calls, in the order they arrived.
+#[derive(Debug, Default)]
+pub(crate) struct CompactLog {
+    entries: Vec<Kept>,
+    /// Every call's text, one after the other.
+    texts: Vec<u16>,
+    /// The errors of refused calls.
+    refusals: Vec<Error>,
+    /// Every thread that made a call, with its name, once.
+    threads: Vec<(ThreadId, Option<Arc<str>>)>,
+    /// The thread of the latest call and its place in `threads`: a run's calls come from one
+    /// worker thread, found here without a search.
+    last_thread: Option<(ThreadId, u32)>,
+}
+
+impl CompactLog {
+    /// An empty log with room for `calls` calls.
+    pub(crate) fn with_capacity(calls: usize) -> CompactLog {
+        CompactLog {
+            entries: Vec::with_capacity(calls),
+            ..CompactLog::default()
+        }
+    }
+
+    /// The place of `thread` in the thread table, added with `name()` the first time; `None` if
+    /// the table cannot hold another thread.
+    pub(crate) fn thread(
+        &mut self,
+        thread: ThreadId,
+        name: impl FnOnce() -> Option<Arc<str>>,
+    ) -> Option<u32> {
+        if let Some((last, at)) = self.last_thread {
+            if last == thread {
+                return Some(at);
+            }
+        }
+        self.other_thread(thread, name)
+    }
+
+    /// [`thread`](Self::thread) for a thread other than the latest one's.
+    #[cold]
+    fn other_thread(
+        &mut self,
+        thread: ThreadId,
+        name: impl FnOnce() -> Option<Arc<str>>,
+    ) -> Option<u32> {
+        let at = match self.threads.iter().rposition(|(id, _)| *id == thread) {
+            Some(at) => u32::try_from(at).ok()?,
+            None => {
+                let at = u32::try_from(self.threads.len()).ok()?;
+                self.threads.push((thread, name()));
+                at
+            }
+        };
+        self.last_thread = Some((thread, at));
+        Some(at)
+    }
+
+    /// Appends `call`, made by the thread at `thread` and answered `answer`; false, keeping
+    /// nothing, if the log cannot hold it (more than `u32::MAX` code units of text in all, or as
+    /// many refusals).
+    #[inline]
+    pub(crate) fn push(&mut self, call: CallRef<'_>, thread: u32, answer: HResult) -> bool {
+        let (kind, extra) = match call {
+            CallRef::Progress {
+                text: None,
+                index,
+                max,
+            } => (Kind::Progress { index, max }, NONE),
+            CallRef::Done { event, hr } => (Kind::Done { event, hr }, NONE),
+            other => match self.keep_extra(other) {
+                Some(kept) => kept,
+                None => return false,
+            },
+        };
+        self.entries.push(Kept {
+            kind,
+            extra,
+            thread,
+            answer,
+        });
+        true
+    }
+
+    /// The kind and the extra of a call with text or an error: its text copied into the shared
+    /// buffer, its error among the refusals.
+    #[cold]
+    fn keep_extra(&mut self, call: CallRef<'_>) -> Option<(Kind, Span)> {
+        Some(match call {
+            CallRef::Progress { text, index, max } => {
+                (Kind::Progress { index, max }, self.keep_text(text)?)
+            }
+            CallRef::Error { hr, text } => (Kind::Error { hr }, self.keep_text(text)?),
+            CallRef::Done { event, hr } => (Kind::Done { event, hr }, NONE),
+            CallRef::Refused { slot, error } => {
+                let start = u32::try_from(self.refusals.len()).ok()?;
+                self.refusals.push(error.clone());
+                (Kind::Refused { slot }, Span { start, len: 0 })
+            }
+        })
+    }
+
+    /// Copies `text` into the shared buffer.
+    fn keep_text(&mut self, text: Option<&[u16]>) -> Option<Span> {
+        let Some(units) = text else {
+            return Some(NONE);
+        };
+        let start = u32::try_from(self.texts.len()).ok()?;
+        let len = u32::try_from(units.len()).ok().filter(|&l| l != NO_TEXT)?;
+        start.checked_add(len)?;
+        self.texts.extend_from_slice(units);
+        Some(Span { start, len })
+    }
+
+    /// The text a [`Span`] stands for.
+    fn text(&self, span: Span) -> Option<&[u16]> {
+        (span.len != NO_TEXT)
+            .then(|| &self.texts[span.start as usize..(span.start + span.len) as usize])
+    }
+
+    /// The record of the call at `index`.
+    fn record(&self, index: usize) -> Record {
+        let kept = self.entries[index];
+        let (thread, name) = &self.threads[kept.thread as usize];
+        Record {
+            seq: index as u64,
+            thread: *thread,
+            thread_name: name.clone(),
+            call: self.call(index).to_call(),
+            answer: kept.answer,
+        }
+    }
+}
+
+/// The extra of a call without text.
+const NONE: Span = Span {
+    start: 0,
+    len: NO_TEXT,
+};
+
+impl CallLog for CompactLog {
+    #[inline]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    #[inline]
+    fn at(&self, index: usize) -> Logged {
+        let kept = &self.entries[index];
+        Logged {
+            seq: index as u64,
+            kind: kept.kind,
+            answer: kept.answer,
+        }
+    }
+
+    fn call(&self, index: usize) -> CallRef<'_> {
+        let kept = &self.entries[index];
+        match kept.kind {
+            Kind::Progress { index, max } => CallRef::Progress {
+                text: self.text(kept.extra),
+                index,
+                max,
+            },
+            Kind::Error { hr } => CallRef::Error {
+                hr,
+                text: self.text(kept.extra),
+            },
+            Kind::Done { event, hr } => CallRef::Done { event, hr },
+            Kind::Refused { slot } => CallRef::Refused {
+                slot,
+                error: &self.refusals[kept.extra.start as usize],
+            },
+        }
+    }
+
+    fn to_records(&self) -> Vec<Record> {
+        (0..self.entries.len()).map(|i| self.record(i)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::handle::Handle;
+    use crate::interfaces::progress_callback::Slot;
+    use crate::testing::record::{Call, Text};
+    use widestring::{u16cstr, U16CStr};
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_entry_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Kept>(), 32);
+    }
+
+    #[test]
+    fn records_come_back_exactly_as_the_calls_were_made() {
+        let mut log = CompactLog::with_capacity(1);
+        let refusal = Error::from(HResult::E_INVALIDARG);
+        let here = std::thread::current().id();
+        let there = std::thread::spawn(|| std::thread::current().id())
+            .join()
+            .unwrap();
+        let inbox = u16cstr!("Inbox").as_slice();
+        let lone = [0xD800u16]; // an unpaired surrogate, kept as it came
+        let a = log.thread(here, || Some(Arc::from("main"))).unwrap();
+        assert!(log.push(
+            CallRef::Progress {
+                text: Some(inbox),
+                index: 1,
+                max: 2
+            },
+            a,
+            HResult::S_OK
+        ));
+        let b = log.thread(there, || None).unwrap();
+        let err = HResult::MAPI_E_NETWORK_ERROR;
+        assert!(log.push(
+            CallRef::Error {
+                hr: err,
+                text: None
+            },
+            b,
+            HResult::S_OK
+        ));
+        assert_eq!(log.thread(here, || unreachable!("known")), Some(a));
+        let refused = CallRef::Refused {
+            slot: Slot::Error,
+            error: &refusal,
+        };
+        assert!(log.push(refused, a, refusal.hresult()));
+        let cancel = HResult::MAPI_E_USER_CANCEL;
+        let text = Some(&lone[..]);
+        assert!(log.push(CallRef::Error { hr: err, text }, a, cancel));
+        let done = CallRef::Done {
+            event: Handle(8 as *mut _),
+            hr: cancel,
+        };
+        assert!(log.push(done, b, HResult::S_OK));
+
+        let main = Some(Arc::<str>::from("main"));
+        let record = |seq, thread, thread_name: &Option<Arc<str>>, call, answer| Record {
+            seq,
+            thread,
+            thread_name: thread_name.clone(),
+            call,
+            answer,
+        };
+        let expected = vec![
+            record(
+                0,
+                here,
+                &main,
+                Call::Progress {
+                    text: Some(Text::new(u16cstr!("Inbox"))),
+                    index: 1,
+                    max: 2,
+                },
+                HResult::S_OK,
+            ),
+            record(
+                1,
+                there,
+                &None,
+                Call::Error {
+                    hr: err,
+                    text: None,
+                },
+                HResult::S_OK,
+            ),
+            record(
+                2,
+                here,
+                &main,
+                Call::Refused {
+                    slot: Slot::Error,
+                    error: refusal.clone(),
+                },
+                HResult::E_INVALIDARG,
+            ),
+            record(
+                3,
+                here,
+                &main,
+                Call::Error {
+                    hr: err,
+                    text: Some(Text::new(U16CStr::from_slice(&[0xD800, 0]).unwrap())),
+                },
+                cancel,
+            ),
+            record(
+                4,
+                there,
+                &None,
+                Call::Done {
+                    event: Handle(8 as *mut _),
+                    hr: cancel,
+                },
+                HResult::S_OK,
+            ),
+        ];
+        assert_eq!(log.to_records(), expected);
+        assert_eq!(log.len(), 5);
+        for (i, r) in expected.iter().enumerate() {
+            let at = log.at(i);
+            assert_eq!(
+                (at.seq, at.kind, at.answer),
+                (r.seq, Kind::of(&r.call), r.answer)
+            );
+            assert_eq!(log.call(i).to_call(), r.call);
+        }
+    }
+}

@@ -100,8 +100,14 @@ impl Checker {
     /// over the records no rule can fault stays a short loop.
     #[inline(never)]
     fn judge(&self, walk: &Walk, record: &Logged, call: CallRef<'_>, findings: &mut Vec<Finding>) {
+        let at = At {
+            checker: self,
+            walk,
+            r: record,
+            call,
+        };
         for rule in RULES {
-            if let Some(finding) = rule(self, walk, record, call) {
+            if let Some(finding) = rule(&at) {
                 findings.push(finding);
             }
         }
@@ -209,16 +215,30 @@ impl Walk {
     }
 }
 
+/// What a rule sees: one record, its whole call, and what came before it.
+struct At<'a> {
+    checker: &'a Checker,
+    walk: &'a Walk,
+    r: &'a Logged,
+    call: CallRef<'a>,
+}
+
+impl At<'_> {
+    /// A finding about this record.
+    fn finding(&self, severity: Severity, what: String, expected: &'static str) -> Finding {
+        Finding::new(severity, Some(self.r.seq), what, expected)
+    }
+}
+
 /// A rule about one record, knowing what came before it.
-type Rule = fn(&Checker, &Walk, &Logged, CallRef<'_>) -> Option<Finding>;
+type Rule = fn(&At<'_>) -> Option<Finding>;
 
 /// The per-call rules, in the order their findings are listed.
-const RULES: [Rule; 8] = [
+const RULES: [Rule; 7] = [
     nothing_after_done,
-    index_within_max,
+    arguments_are_sound,
     index_moves_forward,
     no_progress_after_cancel,
-    error_is_not_plain_success,
     done_brings_back_the_event,
     done_fails_after_cancel,
     text_within_bound,
@@ -246,38 +266,44 @@ fn call_after_failed_start(first: &Logged, call: CallRef<'_>) -> Finding {
     )
 }
 
-fn nothing_after_done(_: &Checker, walk: &Walk, r: &Logged, call: CallRef<'_>) -> Option<Finding> {
+fn nothing_after_done(at: &At<'_>) -> Option<Finding> {
+    let At { walk, r, call, .. } = *at;
     let done = walk.first_done?;
     let what = match r.kind {
         Kind::Done { .. } => format!("Done called again (the first Done was #{done})"),
         _ => format!("{call} after Done (Done was #{done})"),
     };
-    Some(Finding::new(Severity::Error, Some(r.seq), what, ONE_DONE))
+    Some(at.finding(Severity::Error, what, ONE_DONE))
 }
 
-fn index_within_max(_: &Checker, _: &Walk, r: &Logged, _: CallRef<'_>) -> Option<Finding> {
-    match r.kind {
-        Kind::Progress { index, max, .. } if index > max => Some(Finding::new(
-            Severity::Error,
-            Some(r.seq),
+/// What a call says on its own: a `Progress` index within its maximum, an `Error` with an error or
+/// warning code. (A record is one or the other, so the findings keep the order of the rules.)
+fn arguments_are_sound(at: &At<'_>) -> Option<Finding> {
+    let (what, expected) = match at.r.kind {
+        Kind::Progress { index, max, .. } if index > max => (
             format!("ulIndex {index} is past ulIndexMax {max}"),
             "ulIndex <= ulIndexMax",
-        )),
-        _ => None,
-    }
+        ),
+        Kind::Error { hr, .. } if hr.is_success() && !hr.is_warning() => (
+            format!("Error called with {hr}, a plain success code"),
+            "an error code, or a warning code such as MAPI_W_PARTIAL_COMPLETION",
+        ),
+        _ => return None,
+    };
+    Some(at.finding(Severity::Error, what, expected))
 }
 
 /// A step back after the maximum was reached starts a new pass (the next folder, say): only a
 /// step back mid-pass is suspicious.
-fn index_moves_forward(_: &Checker, walk: &Walk, r: &Logged, _: CallRef<'_>) -> Option<Finding> {
+fn index_moves_forward(at: &At<'_>) -> Option<Finding> {
+    let At { walk, r, .. } = *at;
     let Kind::Progress { index, max, .. } = r.kind else {
         return None;
     };
     let (last_index, last_max) = walk.last_progress?;
     (last_max == max && index < last_index && last_index < last_max).then(|| {
-        Finding::new(
+        at.finding(
             Severity::Warning,
-            Some(r.seq),
             format!(
                 "ulIndex went back from {last_index} to {index} under the same ulIndexMax {max}"
             ),
@@ -286,17 +312,12 @@ fn index_moves_forward(_: &Checker, walk: &Walk, r: &Logged, _: CallRef<'_>) -> 
     })
 }
 
-fn no_progress_after_cancel(
-    _: &Checker,
-    walk: &Walk,
-    r: &Logged,
-    _: CallRef<'_>,
-) -> Option<Finding> {
+fn no_progress_after_cancel(at: &At<'_>) -> Option<Finding> {
+    let At { walk, r, .. } = *at;
     let cancel = walk.cancelled_at?;
     matches!(r.kind, Kind::Progress { .. }).then(|| {
-        Finding::new(
+        at.finding(
             Severity::Error,
-            Some(r.seq),
             format!(
                 "Progress after the user pressed Cancel (#{cancel} was answered \
                  MAPI_E_USER_CANCEL)"
@@ -306,31 +327,10 @@ fn no_progress_after_cancel(
     })
 }
 
-fn error_is_not_plain_success(
-    _: &Checker,
-    _: &Walk,
-    r: &Logged,
-    _: CallRef<'_>,
-) -> Option<Finding> {
-    match r.kind {
-        Kind::Error { hr, .. } if hr.is_success() && !hr.is_warning() => Some(Finding::new(
-            Severity::Error,
-            Some(r.seq),
-            format!("Error called with {hr}, a plain success code"),
-            "an error code, or a warning code such as MAPI_W_PARTIAL_COMPLETION",
-        )),
-        _ => None,
-    }
-}
-
 /// `Done` brings back the done event; NULL is allowed (a warning: the provider keeps the event
 /// and must close it).
-fn done_brings_back_the_event(
-    checker: &Checker,
-    _: &Walk,
-    r: &Logged,
-    _: CallRef<'_>,
-) -> Option<Finding> {
+fn done_brings_back_the_event(at: &At<'_>) -> Option<Finding> {
+    let At { checker, r, .. } = *at;
     let (Kind::Done { event, .. }, Some(expected)) = (r.kind, checker.done_event) else {
         return None;
     };
@@ -347,17 +347,12 @@ fn done_brings_back_the_event(
     Some(Finding::host(&problem, Some(r.seq)))
 }
 
-fn done_fails_after_cancel(
-    _: &Checker,
-    walk: &Walk,
-    r: &Logged,
-    _: CallRef<'_>,
-) -> Option<Finding> {
+fn done_fails_after_cancel(at: &At<'_>) -> Option<Finding> {
+    let At { walk, r, .. } = *at;
     let cancel = walk.cancelled_at?;
     match r.kind {
-        Kind::Done { hr, .. } if hr.is_success() => Some(Finding::new(
+        Kind::Done { hr, .. } if hr.is_success() => Some(at.finding(
             Severity::Error,
-            Some(r.seq),
             format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
             "a failure status such as MAPI_E_USER_CANCEL",
         )),
@@ -365,7 +360,8 @@ fn done_fails_after_cancel(
     }
 }
 
-fn text_within_bound(_: &Checker, _: &Walk, r: &Logged, call: CallRef<'_>) -> Option<Finding> {
+fn text_within_bound(at: &At<'_>) -> Option<Finding> {
+    let At { r, call, .. } = *at;
     let CallRef::Refused { slot, error } = call else {
         return None;
     };

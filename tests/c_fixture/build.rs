@@ -15,6 +15,8 @@ fn main() {
     println!("cargo:rerun-if-changed=c/win32_events.c");
     if std::env::var("CARGO_CFG_WINDOWS").is_ok() {
         build.file("c/win32_events.c");
+        // On Windows the header takes IID_IUnknown from <unknwn.h>, defined in the uuid library.
+        println!("cargo:rustc-link-lib=uuid");
     }
     let compiler = build.get_compiler();
     if compiler.is_like_msvc() {

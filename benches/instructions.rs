@@ -11,11 +11,12 @@
 //! smoke test and nothing is counted.
 
 #[macro_use]
+mod callgrind;
 mod common;
 
 use std::hint::black_box;
-use std::process::Command;
 
+use callgrind::{count, valgrind_works};
 use common::{ops, record_ops, Contenders, Recorders};
 
 /// Repetitions in the smaller of the two counted runs.
@@ -76,31 +77,6 @@ operations! {
     "recorder_text40/recording-callback" => Recorders: record_ops::recorder_text40_recording_callback,
     "recorder_text40/mutex-vec-callback" => Recorders: record_ops::recorder_text40_mutex_vec_callback,
     "recorder_text40/mutex-vec-push" => Recorders: record_ops::recorder_text40_mutex_vec_push,
-}
-
-/// Instructions callgrind counted for `name` run `n` times in a fresh process.
-fn count(name: &str, n: u64) -> Option<u64> {
-    let exe = std::env::current_exe().ok()?;
-    let out = Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-        .arg(exe)
-        .args(["run", name, &n.to_string()])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    // The summary on stderr: "==pid== Collected : 1234567".
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .find_map(|line| line.split("Collected :").nth(1)?.trim().parse().ok())
-}
-
-fn valgrind_works() -> bool {
-    Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn main() {

@@ -14,12 +14,14 @@
 //! `benches/instructions.rs` does. Without valgrind, or under `cargo test --benches`, each
 //! operation runs a few times as a smoke test and the exploration runs briefly.
 
+mod callgrind;
+
 use std::hint::black_box;
-use std::process::Command;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use callgrind::{count, valgrind_works};
 use mapisync::testing::{Expect, Explore, Silent, SyncTest};
 use mapisync::{
     HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags, SyncProvider,
@@ -126,30 +128,6 @@ const OPERATIONS: &[Operation] = &[
     ("round_trip/mapisync", round_trip),
     ("round_trip/floor", round_trip_floor),
 ];
-
-/// Instructions callgrind counted for `name` run `n` times in a fresh process.
-fn count(name: &str, n: u64) -> Option<u64> {
-    let exe = std::env::current_exe().ok()?;
-    let out = Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
-        .arg(exe)
-        .args(["run", name, &n.to_string()])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .find_map(|line| line.split("Collected :").nth(1)?.trim().parse().ok())
-}
-
-fn valgrind_works() -> bool {
-    Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Scenarios per second of an exploration of a 10-call provider (9 `Progress`, `Done`) with
 /// `cases` random scripts: the best of `rounds`.

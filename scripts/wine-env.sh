@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2034  # its variables are read by the scripts that source it
 # Sourced by scripts/wine-setup.sh and scripts/test-targets.sh: the environment under which the
-# Windows targets' tests run in Wine (`runner = "wine"` in .cargo/config.toml). To run one test
-# binary by hand:  source scripts/wine-env.sh && cargo test --target x86_64-pc-windows-gnu
+# Windows targets' tests run in Wine (through scripts/wine-run.sh, their runner in
+# .cargo/config.toml). To run one test binary by hand:
+#   source scripts/wine-env.sh && cargo test --target x86_64-pc-windows-gnu
 #
 #   MAPISYNC_WINEPREFIX   the project's own Wine prefix (default: <target dir>/wine/prefix);
 #                         exported as WINEPREFIX. A WINEPREFIX already in the environment is

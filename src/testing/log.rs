@@ -20,6 +20,12 @@ struct Span {
 /// The length of a [`Span`] that stands for no text at all.
 const NO_TEXT: u32 = u32::MAX;
 
+/// The extra of a call without text.
+const NONE: Span = Span {
+    start: 0,
+    len: NO_TEXT,
+};
+
 /// One call: its [`Kind`] as the checker reads it, its text (or error), its thread (its place in
 /// the thread table) and the answer. 32 bytes on 64-bit targets, nothing to drop.
 #[derive(Clone, Copy, Debug)]
@@ -165,12 +171,6 @@ impl CompactLog {
         }
     }
 }
-
-/// The extra of a call without text.
-const NONE: Span = Span {
-    start: 0,
-    len: NO_TEXT,
-};
 
 impl CallLog for CompactLog {
     #[inline]

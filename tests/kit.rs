@@ -542,3 +542,71 @@ fn each_record_names_its_own_thread_when_threads_take_turns() {
         .collect();
     assert_eq!(names, expected);
 }
+
+/// What one thread of `position_only_progress_is_recorded_like_every_call` made: its id and
+/// the `(index, answer)` of each call, in order.
+type Made = (std::thread::ThreadId, Vec<(u32, HResult)>);
+
+#[test]
+fn position_only_progress_is_recorded_like_every_call() {
+    // Progress without text from the thread of the latest call is recorded on a shorter path
+    // than other calls; it must keep the same order, count, script and bound. 300 calls on one
+    // thread (past the log's first room), a second thread cutting in, a script answering calls
+    // 5..=7 and 200.. of Progress, and a bound that cuts the last calls off.
+    let script = Script::new()
+        .answer(Slot::Progress, 5..=7, HResult::MAPI_E_BUSY)
+        .cancel_progress_from(200);
+    let limit = 290;
+    let recorder = RecordingCallback::bounded(script, limit);
+    let answer = |ordinal: u64| match ordinal {
+        5..=7 => HResult::MAPI_E_BUSY,
+        200.. => HResult::MAPI_E_USER_CANCEL,
+        _ => HResult::S_OK,
+    };
+    let call = |callback: &ProgressCallback, index: u32| {
+        let got = callback.progress(None, index, 300);
+        (index, got.map_or_else(|e| e.hresult(), |()| HResult::S_OK))
+    };
+    let mut made: Vec<Made> = Vec::new();
+    let mut ordinal = 0u64;
+    for stretch in [1..=150u32, 151..=300] {
+        let callback = recorder.callback();
+        let calls = std::thread::spawn(move || {
+            let calls: Vec<_> = stretch.map(|i| call(&callback, i)).collect();
+            (std::thread::current().id(), calls)
+        })
+        .join()
+        .unwrap();
+        for &(_, got) in &calls.1 {
+            ordinal += 1;
+            assert_eq!(got, answer(ordinal), "call {ordinal}");
+        }
+        made.push(calls);
+        // Another thread cuts in between the two stretches, and once more at the end.
+        let cut_in = call(&recorder.callback(), 0);
+        ordinal += 1;
+        assert_eq!(cut_in.1, answer(ordinal));
+        made.push((std::thread::current().id(), vec![cut_in]));
+    }
+    let expected: Vec<_> = made
+        .iter()
+        .flat_map(|(thread, calls)| calls.iter().map(move |&(i, a)| (*thread, i, a)))
+        .take(limit)
+        .collect();
+    let records = recorder.records();
+    let got: Vec<_> = records
+        .iter()
+        .map(|r| match r.call {
+            Call::Progress {
+                text: None,
+                index,
+                max: 300,
+            } => (r.thread, index, r.answer),
+            ref other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert!(records.iter().enumerate().all(|(i, r)| r.seq == i as u64));
+    assert_eq!(recorder.lost(), 302 - limit as u64);
+    assert_eq!(recorder.outstanding_references(), 0);
+}

@@ -252,7 +252,9 @@ impl Drop for Spared {
 // catches its panics, a foreign one must not unwind by the ABI's rules), and the notes are taken
 // inside the panic boundary; `Watcher` is `Send + Sync`.
 unsafe impl RawProgress for Watcher {
-    /// Forwarded unchanged; a refusal of over-long text is noted.
+    /// Forwarded unchanged; a refusal of over-long text is noted. Inlined into the thunk, where
+    /// NULL text (nothing to note) makes the forward a jump.
+    #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
         // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
         // unchanged under the same contract.
@@ -316,4 +318,6 @@ unsafe impl RawProgress for Watcher {
         });
         answer
     }
+
+    const NULL_TEXT_FIRST: bool = true;
 }

@@ -40,12 +40,14 @@ impl SyncContext {
     /// `Progress(text, index, max)` on the host's callback. An `Err` is the host's answer, e.g.
     /// `MAPI_E_USER_CANCEL` when the user pressed Cancel: return it from the work with `?`.
     /// Text longer than [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) is refused with [`Error::TextTooLong`].
+    #[inline]
     pub fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         self.request.callback.progress(text, index, max)
     }
 
     /// `Error(hr, text)` on the host's callback: report an error or a warning and go on.
     /// Text longer than [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) is refused with [`Error::TextTooLong`].
+    #[inline]
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {
         self.request.callback.error(hr, text)
     }

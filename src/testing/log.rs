@@ -96,6 +96,32 @@ impl CompactLog {
         Some(at)
     }
 
+    /// The place of `thread` in the thread table when it made the latest call and one more entry
+    /// fits without growing: when [`push_position`](Self::push_position) may follow.
+    #[inline(always)]
+    pub(crate) fn appends_from(&self, thread: ThreadId) -> Option<u32> {
+        match self.last_thread {
+            Some((last, at)) if last == thread && self.entries.len() < self.entries.capacity() => {
+                Some(at)
+            }
+            _ => None,
+        }
+    }
+
+    /// Appends `Progress` without text at `index` of `max`, made by the thread at `thread` and
+    /// answered `answer`. Only after [`appends_from`](Self::appends_from) gave `thread`: the
+    /// entry then fits, so this neither allocates nor panics.
+    #[inline(always)]
+    pub(crate) fn push_position(&mut self, index: u32, max: u32, thread: u32, answer: HResult) {
+        debug_assert!(self.entries.len() < self.entries.capacity());
+        self.entries.push(Kept {
+            kind: Kind::Progress { index, max },
+            extra: NONE,
+            thread,
+            answer,
+        });
+    }
+
     /// Appends `call`, made by the thread at `thread` and answered `answer`; false, keeping
     /// nothing, if the log cannot hold it (more than `u32::MAX` code units of text in all, or as
     /// many refusals).

@@ -1,5 +1,6 @@
 //! `RecordingCallback`: an Outlook-side callback that records every call and answers by script.
 
+use core::ptr;
 use std::cell::Cell;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
@@ -11,10 +12,12 @@ use super::log::CompactLog;
 use super::record::{Call, CallLog, CallRef, Record};
 use super::script::Script;
 use super::verdict::Verdict;
+use crate::abi::{HANDLE, HRESULT, ULONG, WCHAR};
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::host::watcher::Spared;
+use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress, Safe};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 use widestring::U16CStr;
 
@@ -105,9 +108,9 @@ impl RecordingCallback {
                 room: limit.unwrap_or(usize::MAX),
             }),
         });
-        let callback = ProgressCallback::new(Recorder {
+        let callback = raw_callback(Slots(Safe(Recorder {
             shared: Arc::clone(&shared),
-        });
+        })));
         RecordingCallback {
             shared,
             keeper: Arc::new(Spared::new(callback)),
@@ -223,12 +226,69 @@ fn thread_id() -> ThreadId {
     })
 }
 
-/// The COM object's value.
+/// The COM object's value: `Progress` with NULL text, the innermost loop of a sync, is recorded
+/// right in the slot when [`Recorder::position`] can take it; every other call, and that one when
+/// it cannot, takes [`Recorder`]'s safe path (text read within its bound, refusals recorded,
+/// panics caught).
+struct Slots(Safe<Recorder>);
+
+// SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
+// `Recorder::position`, which cannot panic: it reads a thread-local that has no destructor with
+// `Cell::get`, takes a lock (which does not panic), counts, walks the script's rules, and appends
+// within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
+unsafe impl RawProgress for Slots {
+    #[inline(always)]
+    unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        if text.is_null() {
+            return match self.0 .0.position(index, max) {
+                Some(answer) => answer.0,
+                None => self.position_slowly(index, max),
+            };
+        }
+        // SAFETY: the caller's guarantee on `text` is the one `Safe::progress` asks for.
+        unsafe { self.0.progress(text, index, max) }
+    }
+
+    #[inline(always)]
+    unsafe fn error(&self, hr: HRESULT, text: *const WCHAR) -> HRESULT {
+        // SAFETY: as in `progress`.
+        unsafe { self.0.error(hr, text) }
+    }
+
+    #[inline(always)]
+    unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
+        // SAFETY: the handle is an opaque value; nothing else is asked.
+        unsafe { self.0.done(event, hr) }
+    }
+
+    const NULL_TEXT_FIRST: bool = true;
+}
+
+impl Slots {
+    /// `Progress` with NULL text that [`Recorder::position`] could not take (the thread's first
+    /// call, another thread's, or a log that must grow): the safe path, out of line.
+    #[inline(never)]
+    fn position_slowly(&self, index: ULONG, max: ULONG) -> HRESULT {
+        // SAFETY: NULL text is always allowed.
+        unsafe { self.0.progress(ptr::null(), index, max) }
+    }
+}
+
+/// The recorder behind the slots.
 struct Recorder {
     shared: Arc<Shared>,
 }
 
 impl Recorder {
+    /// Records `Progress` without text when that needs nothing but an append: the calling thread
+    /// made the latest call (its id already cached) and the log has room without growing. Then
+    /// the scripted answer; otherwise `None`, with nothing done. Cannot panic.
+    #[inline(always)]
+    fn position(&self, index: u32, max: u32) -> Option<HResult> {
+        let thread = THREAD_ID.with(Cell::get)?;
+        self.shared.log.lock().position(thread, index, max)
+    }
+
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     /// Inlined into each slot, where the kind of call is known.
     #[inline(always)]
@@ -257,6 +317,18 @@ impl Log {
         *count += 1;
         let count = *count;
         self.script.answer_for(slot, count)
+    }
+
+    /// [`Recorder::position`] under the lock.
+    #[inline(always)]
+    fn position(&mut self, thread: ThreadId, index: u32, max: u32) -> Option<HResult> {
+        if self.calls.len() >= self.room {
+            return None;
+        }
+        let at = self.calls.appends_from(thread)?;
+        let answer = self.answer(Slot::Progress);
+        self.calls.push_position(index, max, at, answer);
+        Some(answer)
     }
 
     /// Keeps `call` from `thread`; false if the log cannot hold it.

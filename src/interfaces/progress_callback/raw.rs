@@ -172,9 +172,10 @@ unsafe extern "system" fn done_thunk<T: RawProgress>(
 }
 
 /// A [`SyncProgress`] `T` answering the raw slots. Transparent: the object holding it is the size
-/// of one holding `T`.
+/// of one holding `T`. A crate-made `RawProgress` may hold one to take the safe path for every
+/// call it does not answer itself.
 #[repr(transparent)]
-pub(super) struct Safe<T>(pub(super) T);
+pub(crate) struct Safe<T>(pub(crate) T);
 
 // The slots read their text before entering `guard`: `read_text` cannot panic, and a refused text
 // (or one at an odd address) takes a cold path with its own guard. The guard then wraps exactly

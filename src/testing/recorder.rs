@@ -234,8 +234,8 @@ struct Slots(Safe<Recorder>);
 
 // SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
 // `Recorder::position`, which cannot panic: it reads a thread-local that has no destructor with
-// `Cell::get`, takes a lock (which does not panic), counts, walks the script's rules, and appends
-// within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
+// `Cell::get`, tries the lock (which neither panics nor waits), counts, walks the script's rules,
+// and appends within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
 unsafe impl RawProgress for Slots {
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
@@ -280,13 +280,14 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// Records `Progress` without text when that needs nothing but an append: the calling thread
-    /// made the latest call (its id already cached) and the log has room without growing. Then
-    /// the scripted answer; otherwise `None`, with nothing done. Cannot panic.
+    /// Records `Progress` without text when that needs nothing but an append: the log's lock is
+    /// free, the calling thread made the latest call (its id already cached) and the log has room
+    /// without growing. Then the scripted answer; otherwise `None`, with nothing done. Cannot
+    /// panic, and never waits.
     #[inline(always)]
     fn position(&self, index: u32, max: u32) -> Option<HResult> {
         let thread = THREAD_ID.with(Cell::get)?;
-        self.shared.log.lock().position(thread, index, max)
+        self.shared.log.try_lock()?.position(thread, index, max)
     }
 
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).

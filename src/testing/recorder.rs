@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::thread::{self, ThreadId};
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 
 use super::checker::Checker;
 use super::log::CompactLog;
@@ -227,23 +227,20 @@ fn thread_id() -> ThreadId {
 }
 
 /// The COM object's value: `Progress` with NULL text, the innermost loop of a sync, is recorded
-/// right in the slot when [`Recorder::position`] can take it; every other call, and that one when
+/// right in the slot when [`Slots::position`] can take it; every other call, and that one when
 /// it cannot, takes [`Recorder`]'s safe path (text read within its bound, refusals recorded,
 /// panics caught).
 struct Slots(Safe<Recorder>);
 
 // SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
-// `Recorder::position`, which cannot panic: it reads a thread-local that has no destructor with
+// `Slots::position`, which cannot panic: it reads a thread-local that has no destructor with
 // `Cell::get`, tries the lock (which neither panics nor waits), counts, walks the script's rules,
 // and appends within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
 unsafe impl RawProgress for Slots {
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
         if text.is_null() {
-            return match self.0 .0.position(index, max) {
-                Some(answer) => answer.0,
-                None => self.position_slowly(index, max),
-            };
+            return self.position(index, max);
         }
         // SAFETY: the caller's guarantee on `text` is the one `Safe::progress` asks for.
         unsafe { self.0.progress(text, index, max) }
@@ -265,8 +262,36 @@ unsafe impl RawProgress for Slots {
 }
 
 impl Slots {
-    /// `Progress` with NULL text that [`Recorder::position`] could not take (the thread's first
-    /// call, another thread's, or a log that must grow): the safe path, out of line.
+    /// `Progress` with NULL text, recorded here when that needs nothing but an append: the
+    /// calling thread's id is cached, the log's lock is free, the thread made the latest call and
+    /// the log has room without growing. Cannot panic, and never waits. Every other case goes
+    /// out of line, so that this path keeps nothing live across a call but the answer.
+    #[inline(always)]
+    fn position(&self, index: ULONG, max: ULONG) -> HRESULT {
+        let Some(thread) = THREAD_ID.with(Cell::get) else {
+            return self.position_slowly(index, max);
+        };
+        let Some(mut log) = self.0 .0.shared.log.try_lock() else {
+            return self.position_slowly(index, max);
+        };
+        match log.position(thread, index, max) {
+            Some(answer) => answer.0,
+            None => self.position_declined(log, index, max),
+        }
+    }
+
+    /// [`position`](Self::position) after the log declined the call: unlocked, then the safe
+    /// path.
+    #[cold]
+    #[inline(never)]
+    fn position_declined(&self, log: MutexGuard<'_, Log>, index: ULONG, max: ULONG) -> HRESULT {
+        drop(log);
+        self.position_slowly(index, max)
+    }
+
+    /// `Progress` with NULL text that [`position`](Self::position) could not take (the thread's
+    /// first call, another thread's, a log held by someone else or that must grow): the safe
+    /// path, out of line.
     #[inline(never)]
     fn position_slowly(&self, index: ULONG, max: ULONG) -> HRESULT {
         // SAFETY: NULL text is always allowed.
@@ -280,16 +305,6 @@ struct Recorder {
 }
 
 impl Recorder {
-    /// Records `Progress` without text when that needs nothing but an append: the log's lock is
-    /// free, the calling thread made the latest call (its id already cached) and the log has room
-    /// without growing. Then the scripted answer; otherwise `None`, with nothing done. Cannot
-    /// panic, and never waits.
-    #[inline(always)]
-    fn position(&self, index: u32, max: u32) -> Option<HResult> {
-        let thread = THREAD_ID.with(Cell::get)?;
-        self.shared.log.try_lock()?.position(thread, index, max)
-    }
-
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     /// Inlined into each slot, where the kind of call is known.
     #[inline(always)]
@@ -320,7 +335,8 @@ impl Log {
         self.script.answer_for(slot, count)
     }
 
-    /// [`Recorder::position`] under the lock.
+    /// The append of [`Slots::position`], under the lock: the scripted answer, or `None` with
+    /// nothing done when the call needs more than an append.
     #[inline(always)]
     fn position(&mut self, thread: ThreadId, index: u32, max: u32) -> Option<HResult> {
         if self.calls.len() >= self.room {

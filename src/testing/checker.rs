@@ -1,6 +1,6 @@
 //! The protocol checker: readable findings about a recorded call sequence.
 
-use super::record::{CallLog, CallRef, Kind, Logged, Record};
+use super::record::{Answers, CallLog, CallRef, Kind, Logged, Record};
 use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
@@ -173,8 +173,9 @@ struct Walk {
 impl Walk {
     /// Walks the records from the first on for as long as no rule can fault them (no `Done`, no
     /// Cancel, every `Progress` within its maximum and not stepping back, every `Error` with a
-    /// failure or warning code): one tight loop for what a run is made of almost entirely.
-    /// Returns where the rules must take over.
+    /// failure or warning code): one tight loop for what a run is made of almost entirely, which
+    /// passes over a count of `Progress` calls in one step. Returns where the rules must take
+    /// over.
     fn quiet_stretch<L: CallLog + ?Sized>(&mut self, log: &L) -> usize {
         let mut last = self.last_progress;
         let mut i = 0;
@@ -190,7 +191,16 @@ impl Walk {
                             last_max != max || index >= last_index
                         }) =>
                 {
-                    last = Some((index, max));
+                    // The calls counting on from here to the maximum are as quiet: passed over
+                    // at once, however many.
+                    let run = if index < max {
+                        log.counted_progress(i + 1, index + 1..=max, max, Answers::BeforeCancel)
+                    } else {
+                        0
+                    };
+                    // At most `max - index` calls: one per index.
+                    last = Some((index + run as u32, max));
+                    i += run;
                 }
                 Kind::Error { hr } if !hr.is_success() || hr.is_warning() => {}
                 _ => break,
@@ -382,4 +392,58 @@ fn done_was_called(walk: &Walk, calls: usize) -> Option<Finding> {
             problem.expected(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::log::samples::{log, EVENT};
+
+    /// The findings with every rule run on every call: no quiet stretch, no quiet test.
+    fn every_rule_on_every_call(checker: &Checker, log: &[Record], lost: u64) -> Vec<Finding> {
+        let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
+        if checker.start_failed {
+            if !log.is_empty() {
+                findings.push(call_after_failed_start(&log.at(0), log.call(0)));
+            }
+            return findings;
+        }
+        let mut walk = Walk::default();
+        for i in 0..log.len() {
+            let record = log.at(i);
+            checker.judge(&walk, &record, log.call(i), &mut findings);
+            walk.step(&record);
+        }
+        findings.extend(done_was_called(&walk, log.len()));
+        findings
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+
+        /// Passing over what no rule can fault finds what running every rule finds, in the same
+        /// order, in the recorder's log and in records alike.
+        #[test]
+        fn the_quick_walk_finds_what_every_rule_finds(
+            log in log(),
+            done_event in proptest::option::of(proptest::prop_oneof![
+                proptest::strategy::Just(EVENT),
+                proptest::strategy::Just(Handle::NULL),
+            ]),
+            start_failed in proptest::bool::weighted(0.1),
+            lost in proptest::prop_oneof![proptest::strategy::Just(0u64), 1u64..4],
+        ) {
+            let mut checker = Checker::new();
+            if let Some(event) = done_event {
+                checker = checker.done_event(event);
+            }
+            if start_failed {
+                checker = checker.start_failed();
+            }
+            let records = log.to_records();
+            let expected = every_rule_on_every_call(&checker, &records, lost);
+            proptest::prop_assert_eq!(&checker.findings(&log, lost), &expected);
+            proptest::prop_assert_eq!(&checker.findings(&records[..], lost), &expected);
+        }
+    }
 }

@@ -74,7 +74,10 @@ impl Checker {
 
     /// The findings of [`check`](Self::check) alone, without a copy of the log.
     pub(crate) fn findings<L: CallLog + ?Sized>(&self, log: &L, lost: u64) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
+        let mut findings = Vec::new();
+        if lost > 0 {
+            findings.push(log_full(lost));
+        }
         if self.start_failed {
             if log.len() > 0 {
                 findings.push(call_after_failed_start(&log.at(0), log.call(0)));
@@ -92,7 +95,9 @@ impl Checker {
             }
             walk.step(&record);
         }
-        findings.extend(done_was_called(&walk, log.len()));
+        if walk.first_done.is_none() {
+            findings.push(done_never_called(log.len()));
+        }
         findings
     }
 
@@ -256,15 +261,15 @@ const RULES: [Rule; 7] = [
 
 const ONE_DONE: &str = "exactly one Done, as the last call";
 
-fn log_complete(lost: u64) -> Option<Finding> {
-    (lost > 0).then(|| {
-        Finding::new(
-            Severity::Error,
-            None,
-            format!("the log was full: {lost} later calls were answered but not recorded"),
-            "a log large enough for every call (RecordingCallback::new is unbounded)",
-        )
-    })
+/// The finding for a full log, which could not keep `lost` calls.
+#[cold]
+fn log_full(lost: u64) -> Finding {
+    Finding::new(
+        Severity::Error,
+        None,
+        format!("the log was full: {lost} later calls were answered but not recorded"),
+        "a log large enough for every call (RecordingCallback::new is unbounded)",
+    )
 }
 
 fn call_after_failed_start(first: &Logged, call: CallRef<'_>) -> Finding {
@@ -382,16 +387,16 @@ fn text_within_bound(at: &At<'_>) -> Option<Finding> {
     Some(Finding::host(&problem, Some(r.seq)))
 }
 
-fn done_was_called(walk: &Walk, calls: usize) -> Option<Finding> {
-    walk.first_done.is_none().then(|| {
-        let problem = HostProblem::DoneNeverCalled;
-        Finding::new(
-            Severity::Error,
-            None,
-            format!("{problem} ({calls} calls recorded)"),
-            problem.expected(),
-        )
-    })
+/// The finding for a log of `calls` calls without a `Done`.
+#[cold]
+fn done_never_called(calls: usize) -> Finding {
+    let problem = HostProblem::DoneNeverCalled;
+    Finding::new(
+        Severity::Error,
+        None,
+        format!("{problem} ({calls} calls recorded)"),
+        problem.expected(),
+    )
 }
 
 #[cfg(test)]
@@ -401,7 +406,10 @@ mod tests {
 
     /// The findings with every rule run on every call: no quiet stretch, no quiet test.
     fn every_rule_on_every_call(checker: &Checker, log: &[Record], lost: u64) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
+        let mut findings = Vec::new();
+        if lost > 0 {
+            findings.push(log_full(lost));
+        }
         if checker.start_failed {
             if !log.is_empty() {
                 findings.push(call_after_failed_start(&log.at(0), log.call(0)));
@@ -414,7 +422,9 @@ mod tests {
             checker.judge(&walk, &record, log.call(i), &mut findings);
             walk.step(&record);
         }
-        findings.extend(done_was_called(&walk, log.len()));
+        if walk.first_done.is_none() {
+            findings.push(done_never_called(log.len()));
+        }
         findings
     }
 

@@ -25,7 +25,7 @@ impl Step {
             Step::Progress { indices, max } => {
                 let len = run_len(indices);
                 (log.counted_progress(at, indices.clone(), *max, Answers::Any) == len)
-                    .then_some(at + len)
+                    .then(|| at + len)
             }
             Step::Error(hr) => (at < log.len()
                 && matches!(log.at(at).kind, Kind::Error { hr: h } if h == *hr))

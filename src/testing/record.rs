@@ -264,7 +264,7 @@ pub(crate) fn run_len(indices: &RangeInclusive<u32>) -> usize {
     if indices.is_empty() {
         return 0;
     }
-    // Saturating on a 16-bit target: no log holds that many calls there.
+    // Saturating where `usize` has 32 bits or fewer: no log holds that many calls there.
     usize::try_from(indices.end() - indices.start())
         .map_or(usize::MAX, |steps| steps.saturating_add(1))
 }

@@ -1,6 +1,6 @@
 //! The protocol checker: readable findings about a recorded call sequence.
 
-use super::record::{CallLog, CallRef, Kind, Logged, Record};
+use super::record::{Answers, CallLog, CallRef, Kind, Logged, Record};
 use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
@@ -74,7 +74,10 @@ impl Checker {
 
     /// The findings of [`check`](Self::check) alone, without a copy of the log.
     pub(crate) fn findings<L: CallLog + ?Sized>(&self, log: &L, lost: u64) -> Vec<Finding> {
-        let mut findings: Vec<Finding> = log_complete(lost).into_iter().collect();
+        let mut findings = Vec::new();
+        if lost > 0 {
+            findings.push(log_full(lost));
+        }
         if self.start_failed {
             if log.len() > 0 {
                 findings.push(call_after_failed_start(&log.at(0), log.call(0)));
@@ -92,7 +95,9 @@ impl Checker {
             }
             walk.step(&record);
         }
-        findings.extend(done_was_called(&walk, log.len()));
+        if walk.first_done.is_none() {
+            findings.push(done_never_called(log.len()));
+        }
         findings
     }
 
@@ -173,8 +178,9 @@ struct Walk {
 impl Walk {
     /// Walks the records from the first on for as long as no rule can fault them (no `Done`, no
     /// Cancel, every `Progress` within its maximum and not stepping back, every `Error` with a
-    /// failure or warning code): one tight loop for what a run is made of almost entirely.
-    /// Returns where the rules must take over.
+    /// failure or warning code): one tight loop for what a run is made of almost entirely, which
+    /// passes over a count of `Progress` calls in one step. Returns where the rules must take
+    /// over.
     fn quiet_stretch<L: CallLog + ?Sized>(&mut self, log: &L) -> usize {
         let mut last = self.last_progress;
         let mut i = 0;
@@ -190,7 +196,16 @@ impl Walk {
                             last_max != max || index >= last_index
                         }) =>
                 {
-                    last = Some((index, max));
+                    // The calls counting on from here to the maximum are as quiet: passed over
+                    // at once, however many.
+                    let run = if index < max {
+                        log.counted_progress(i + 1, index + 1..=max, max, Answers::BeforeCancel)
+                    } else {
+                        0
+                    };
+                    // At most `max - index` calls: one per index.
+                    last = Some((index + run as u32, max));
+                    i += run;
                 }
                 Kind::Error { hr } if !hr.is_success() || hr.is_warning() => {}
                 _ => break,
@@ -246,15 +261,15 @@ const RULES: [Rule; 7] = [
 
 const ONE_DONE: &str = "exactly one Done, as the last call";
 
-fn log_complete(lost: u64) -> Option<Finding> {
-    (lost > 0).then(|| {
-        Finding::new(
-            Severity::Error,
-            None,
-            format!("the log was full: {lost} later calls were answered but not recorded"),
-            "a log large enough for every call (RecordingCallback::new is unbounded)",
-        )
-    })
+/// The finding for a full log, which could not keep `lost` calls.
+#[cold]
+fn log_full(lost: u64) -> Finding {
+    Finding::new(
+        Severity::Error,
+        None,
+        format!("the log was full: {lost} later calls were answered but not recorded"),
+        "a log large enough for every call (RecordingCallback::new is unbounded)",
+    )
 }
 
 fn call_after_failed_start(first: &Logged, call: CallRef<'_>) -> Finding {
@@ -372,14 +387,73 @@ fn text_within_bound(at: &At<'_>) -> Option<Finding> {
     Some(Finding::host(&problem, Some(r.seq)))
 }
 
-fn done_was_called(walk: &Walk, calls: usize) -> Option<Finding> {
-    walk.first_done.is_none().then(|| {
-        let problem = HostProblem::DoneNeverCalled;
-        Finding::new(
-            Severity::Error,
-            None,
-            format!("{problem} ({calls} calls recorded)"),
-            problem.expected(),
-        )
-    })
+/// The finding for a log of `calls` calls without a `Done`.
+#[cold]
+fn done_never_called(calls: usize) -> Finding {
+    let problem = HostProblem::DoneNeverCalled;
+    Finding::new(
+        Severity::Error,
+        None,
+        format!("{problem} ({calls} calls recorded)"),
+        problem.expected(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::log::samples::{log, EVENT};
+
+    /// The findings with every rule run on every call: no quiet stretch, no quiet test.
+    fn every_rule_on_every_call(checker: &Checker, log: &[Record], lost: u64) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        if lost > 0 {
+            findings.push(log_full(lost));
+        }
+        if checker.start_failed {
+            if !log.is_empty() {
+                findings.push(call_after_failed_start(&log.at(0), log.call(0)));
+            }
+            return findings;
+        }
+        let mut walk = Walk::default();
+        for i in 0..log.len() {
+            let record = log.at(i);
+            checker.judge(&walk, &record, log.call(i), &mut findings);
+            walk.step(&record);
+        }
+        if walk.first_done.is_none() {
+            findings.push(done_never_called(log.len()));
+        }
+        findings
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+
+        /// Passing over what no rule can fault finds what running every rule finds, in the same
+        /// order, in the recorder's log and in records alike.
+        #[test]
+        fn the_quick_walk_finds_what_every_rule_finds(
+            log in log(),
+            done_event in proptest::option::of(proptest::prop_oneof![
+                proptest::strategy::Just(EVENT),
+                proptest::strategy::Just(Handle::NULL),
+            ]),
+            start_failed in proptest::bool::weighted(0.1),
+            lost in proptest::prop_oneof![proptest::strategy::Just(0u64), 1u64..4],
+        ) {
+            let mut checker = Checker::new();
+            if let Some(event) = done_event {
+                checker = checker.done_event(event);
+            }
+            if start_failed {
+                checker = checker.start_failed();
+            }
+            let records = log.to_records();
+            let expected = every_rule_on_every_call(&checker, &records, lost);
+            proptest::prop_assert_eq!(&checker.findings(&log, lost), &expected);
+            proptest::prop_assert_eq!(&checker.findings(&records[..], lost), &expected);
+        }
+    }
 }

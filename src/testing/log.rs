@@ -2,10 +2,14 @@
 //! buffer, every thread once in a table. [`Record`]s are made from it only when asked for; the
 //! checker and `Expect` read the entries where they are.
 
+#[cfg(test)]
+pub(crate) mod samples;
+
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
-use super::record::{CallLog, CallRef, Kind, Logged, Record};
+use super::record::{progress_number, run_len, Answers, CallLog, CallRef, Kind, Logged, Record};
 use crate::core::error::Error;
 use crate::core::hresult::HResult;
 
@@ -198,6 +202,30 @@ impl CompactLog {
     }
 }
 
+/// How many of `entries` from the first on are the `Progress` calls numbered `first`,
+/// `first + 1`, ... (see [`progress_number`]) with an answer `allowed` lets by.
+#[inline]
+fn counted(entries: &[Kept], first: u64, allowed: impl Fn(&Kept) -> bool) -> usize {
+    // Wrapping: past the last index only after the last entry, where it is not read.
+    let counts = |kept: &Kept, number: u64| kept.kind.is_progress_number(number) && allowed(kept);
+    let mut number = first;
+    // Four at a time while all four count: one test of the end for every four entries.
+    for four in entries.chunks_exact(4) {
+        if !(0..4).all(|k| counts(&four[k], number.wrapping_add(k as u64))) {
+            break;
+        }
+        number = number.wrapping_add(4);
+    }
+    // Then one at a time: the four that broke the count, or the last few.
+    let done = number.wrapping_sub(first) as usize;
+    let rest = entries[done..]
+        .iter()
+        .zip(0..)
+        .take_while(|&(kept, k)| counts(kept, number.wrapping_add(k)))
+        .count();
+    done + rest
+}
+
 impl CallLog for CompactLog {
     #[inline]
     fn len(&self) -> usize {
@@ -237,10 +265,32 @@ impl CallLog for CompactLog {
     fn to_records(&self) -> Vec<Record> {
         (0..self.entries.len()).map(|i| self.record(i)).collect()
     }
+
+    /// A plain walk over the entries, with no call through the trait per entry and no test of
+    /// `answers` per entry.
+    #[inline]
+    fn counted_progress(
+        &self,
+        from: usize,
+        indices: RangeInclusive<u32>,
+        max: u32,
+        answers: Answers,
+    ) -> usize {
+        let entries = self.entries.get(from..).unwrap_or_default();
+        let entries = &entries[..run_len(&indices).min(entries.len())];
+        let first = progress_number(*indices.start(), max);
+        match answers {
+            Answers::Any => counted(entries, first, |_| true),
+            Answers::BeforeCancel => counted(entries, first, |kept| {
+                kept.answer != HResult::MAPI_E_USER_CANCEL
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::samples::{log, number};
     use super::*;
     use crate::core::handle::Handle;
     use crate::interfaces::progress_callback::Slot;
@@ -368,6 +418,39 @@ mod tests {
                 (r.seq, Kind::of(&r.call), r.answer)
             );
             assert_eq!(log.call(i).to_call(), r.call);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+
+        /// The walk over the entries counts what the plain walk over the records counts: from the
+        /// call at `from` on, mostly counting on from that call's own index and maximum.
+        #[test]
+        fn counted_progress_agrees_with_the_records(
+            log in log(),
+            from in 0usize..64,
+            own in proptest::bool::weighted(0.8),
+            first in number(),
+            last in number(),
+            max in number(),
+        ) {
+            // Mostly a call of the log, sometimes just past it.
+            let from = from % (log.len() + 1);
+            let (first, max) = match (own, from < log.len()) {
+                (true, true) => match log.at(from).kind {
+                    Kind::Progress { index, max } => (index, max),
+                    _ => (first, max),
+                },
+                _ => (first, max),
+            };
+            let records = log.to_records();
+            for answers in [Answers::Any, Answers::BeforeCancel] {
+                proptest::prop_assert_eq!(
+                    log.counted_progress(from, first..=last, max, answers),
+                    records[..].counted_progress(from, first..=last, max, answers)
+                );
+            }
         }
     }
 }

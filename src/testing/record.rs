@@ -1,6 +1,7 @@
 //! What the recording callback keeps of each call.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
@@ -223,6 +224,49 @@ impl Kind {
             Call::Refused { slot, .. } => Kind::Refused { slot },
         }
     }
+
+    /// True when this is the `Progress` call whose [`progress_number`] is `number`. Compares index
+    /// and maximum as one number, which an optimizer may read from a log entry in one load.
+    #[inline]
+    pub(crate) fn is_progress_number(self, number: u64) -> bool {
+        matches!(self, Kind::Progress { index, max } if progress_number(index, max) == number)
+    }
+}
+
+/// `Progress(index, max)` as one number, the maximum above the index: the calls of a count
+/// through the indices under one maximum have consecutive numbers.
+#[inline]
+pub(crate) fn progress_number(index: u32, max: u32) -> u64 {
+    u64::from(max) << 32 | u64::from(index)
+}
+
+/// Which answers a run of counted `Progress` calls may hold (see
+/// [`CallLog::counted_progress`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Answers {
+    /// Any answer: only the calls count.
+    Any,
+    /// Any but `MAPI_E_USER_CANCEL`: the run ends before the first call answered so.
+    BeforeCancel,
+}
+
+impl Answers {
+    /// True when a call answered `answer` may be part of the run.
+    #[inline]
+    pub(crate) fn allow(self, answer: HResult) -> bool {
+        self == Answers::Any || answer != HResult::MAPI_E_USER_CANCEL
+    }
+}
+
+/// How many calls a run counting through `indices` can hold: one for each index.
+#[inline]
+pub(crate) fn run_len(indices: &RangeInclusive<u32>) -> usize {
+    if indices.is_empty() {
+        return 0;
+    }
+    // Saturating where `usize` has 32 bits or fewer: no log holds that many calls there.
+    usize::try_from(indices.end() - indices.start())
+        .map_or(usize::MAX, |steps| steps.saturating_add(1))
 }
 
 /// One logged call as the checker walks it: its place in the log, its kind, and its answer.
@@ -244,6 +288,30 @@ pub(crate) trait CallLog {
     fn call(&self, index: usize) -> CallRef<'_>;
     /// The log as [`Record`]s, to keep or print: only a failure needs them.
     fn to_records(&self) -> Vec<Record>;
+
+    /// How many calls from `from` on count through `indices` in order: `Progress` calls with the
+    /// next index each, all with maximum `max`, each answered as `answers` allows. At most one
+    /// call per index; fewer where a call breaks the count or the log ends.
+    ///
+    /// Most of a run's calls are such a count: the checker and [`Expect`](super::Expect) pass
+    /// over it in one step. This walks [`at`](Self::at); a log kept as a slice walks the slice.
+    fn counted_progress(
+        &self,
+        from: usize,
+        indices: RangeInclusive<u32>,
+        max: u32,
+        answers: Answers,
+    ) -> usize {
+        let first = progress_number(*indices.start(), max);
+        let end = from.saturating_add(run_len(&indices)).min(self.len());
+        (from..end)
+            .zip(0u64..)
+            .take_while(|&(at, k)| {
+                let call = self.at(at);
+                call.kind.is_progress_number(first + k) && answers.allow(call.answer)
+            })
+            .count()
+    }
 }
 
 impl CallLog for [Record] {

@@ -367,19 +367,17 @@ impl SyncRun {
                 leaks.push(Leak::Host(problem));
             }
         }
-        let mut seen: Vec<Handle> = self
-            .report
-            .done_calls
-            .iter()
-            .map(|&(h, _)| h)
-            .filter(|h| !h.is_null())
-            .collect();
-        seen.dedup();
-        leaks.extend(
-            seen.into_iter()
-                .filter(|&h| Event::is_open(h))
-                .map(Leak::EventLeftOpen),
-        );
+        // Each handle `Done` brought back, once for a run of calls with the same one.
+        let mut last = Handle::NULL;
+        for &(handle, _) in &self.report.done_calls {
+            if handle.is_null() || handle == last {
+                continue;
+            }
+            last = handle;
+            if Event::is_open(handle) {
+                leaks.push(Leak::EventLeftOpen(handle));
+            }
+        }
         leaks
     }
 

@@ -234,7 +234,8 @@ struct Slots(Safe<Recorder>);
 
 // SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
 // `Slots::position`, which cannot panic: it reads a thread-local that has no destructor with
-// `Cell::get`, tries the lock (which neither panics nor waits), counts, walks the script's rules,
+// `try_with` and `Cell::get` (where thread-locals are the platform's keys, one may be gone during
+// thread exit: the call then takes the safe path), tries the lock (which neither panics nor waits), counts, walks the script's rules,
 // and appends within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
 unsafe impl RawProgress for Slots {
     #[inline(always)]
@@ -268,7 +269,7 @@ impl Slots {
     /// out of line, so that this path keeps nothing live across a call but the answer.
     #[inline(always)]
     fn position(&self, index: ULONG, max: ULONG) -> HRESULT {
-        let Some(thread) = THREAD_ID.with(Cell::get) else {
+        let Some(thread) = THREAD_ID.try_with(Cell::get).ok().flatten() else {
             return self.position_slowly(index, max);
         };
         let Some(mut log) = self.0 .0.shared.log.try_lock() else {

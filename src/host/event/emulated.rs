@@ -31,8 +31,38 @@ static OPEN: Mutex<Vec<(usize, Arc<State>)>> = Mutex::new(Vec::new());
 fn position(open: &[(usize, Arc<State>)], value: usize) -> core::result::Result<usize, usize> {
     open.binary_search_by_key(&value, |&(v, _)| v)
 }
-/// The next handle value / 4. Never reused, so a stale handle is never mistaken for a new one.
+
+/// Closes the open handle at `at`.
+fn close_at(open: &mut Vec<(usize, Arc<State>)>, at: usize) {
+    let (_, state) = open.remove(at);
+    // Release: whoever sees the flag cleared sees the handle gone from the table.
+    state.open.store(false, Ordering::Release);
+}
+/// The next handle value / 4.
 static NEXT: AtomicUsize = AtomicUsize::new(0x100);
+
+/// A value for a new handle, taken from `next`, and its place in `open`: the counter times 4,
+/// past NULL and past any value still open. Values go up from 0x400 and none is handed out twice
+/// before the counter wraps, after 2^62 events on a 64-bit target and 2^30 on a 32-bit one; after
+/// that a value comes back only once its handle is closed, so a value never names two events at
+/// once. (All values open at once would need more memory than such a target has.)
+fn new_value(next: &AtomicUsize, open: &[(usize, Arc<State>)]) -> (usize, usize) {
+    loop {
+        // Relaxed: the counter only has to hand out distinct values; the table's lock, held by
+        // the caller, orders the rest.
+        let value = next.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
+        match open.last() {
+            // Another thread took a smaller value and has not registered it yet, or the counter
+            // wrapped: the place is searched for, and a value still open is passed over.
+            Some(&(last, _)) if last >= value => match position(open, value) {
+                Err(at) if value != 0 => return (value, at),
+                _ => {}
+            },
+            _ if value != 0 => return (value, open.len()),
+            _ => {}
+        }
+    }
+}
 
 /// An emulated event object and the handle it is registered under.
 ///
@@ -54,15 +84,8 @@ impl Event {
             reset,
             open: AtomicBool::new(true),
         });
-        // Relaxed: the counter only has to hand out distinct values.
-        let value = NEXT.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
         let mut open = OPEN.lock();
-        // Another thread may have taken a smaller value and not registered it yet: the place is
-        // found from the end, where it almost always is.
-        let at = match open.last() {
-            Some(&(last, _)) if last > value => position(&open, value).unwrap_or_else(|at| at),
-            _ => open.len(),
-        };
+        let (value, at) = new_value(&NEXT, &open);
         open.insert(at, (value, Arc::clone(&state)));
         drop(open);
         Event {
@@ -90,20 +113,26 @@ impl Event {
         let mut open = OPEN.lock();
         match position(&open, handle.0 as usize) {
             Ok(at) => {
-                let (_, state) = open.remove(at);
-                // Release: whoever sees the flag cleared sees the handle gone from the table.
-                state.open.store(false, Ordering::Release);
-                drop(open);
+                close_at(&mut open, at);
                 Ok(())
             }
             Err(_) => Err(bad_handle(handle)),
         }
     }
 
-    /// Closes the handle this event was registered under ([`Event::close_handle`]: values are
-    /// never reused here).
+    /// Closes the handle this event was created or found under, if that handle is still open: not
+    /// when it was closed and its value, after the counter wrapped, given to a newer event. Then
+    /// it is `E_HANDLE` and nothing is closed, where [`Event::close_handle`] on the bare value
+    /// would close the newer event.
     pub(crate) fn close_own_handle(&self) -> Result<()> {
-        Event::close_handle(self.handle)
+        let mut open = OPEN.lock();
+        match position(&open, self.handle.0 as usize) {
+            Ok(at) if Arc::ptr_eq(&open[at].1, &self.state) => {
+                close_at(&mut open, at);
+                Ok(())
+            }
+            _ => Err(bad_handle(self.handle)),
+        }
     }
 
     /// True while `handle` is open.
@@ -111,9 +140,9 @@ impl Event {
         position(&OPEN.lock(), handle.0 as usize).is_ok()
     }
 
-    /// True while the handle this event was created or found under is still open. (Off Windows a
-    /// value is never reused and names one event, so this is [`Event::is_open`] of that handle,
-    /// read from the event itself rather than from the table.)
+    /// True while the handle this event was created or found under is still open: read from the
+    /// event itself rather than from the table (a value names one event at a time, but may name a
+    /// newer one after the counter wraps).
     pub(crate) fn handle_still_open(&self) -> bool {
         // Acquire: pairs with the Release in `close_handle`.
         self.state.open.load(Ordering::Acquire)
@@ -198,5 +227,60 @@ impl Event {
         if self.state.reset == EventReset::Auto {
             *signalled = false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::hresult::HResult;
+
+    /// An event's shared state, not registered anywhere.
+    fn state() -> Arc<State> {
+        Arc::new(State {
+            signalled: Mutex::new(false),
+            changed: Condvar::new(),
+            reset: EventReset::Manual,
+            open: AtomicBool::new(true),
+        })
+    }
+
+    #[test]
+    fn after_the_counter_wraps_values_pass_over_null_and_every_handle_still_open() {
+        // The counter's last value before four times it wraps, on any pointer width.
+        let top = usize::MAX / 4;
+        let next = AtomicUsize::new(top - 1);
+        let mut open = vec![(4, state()), (8, state())];
+        let (a, at) = new_value(&next, &open);
+        assert_eq!((a, at), (4 * (top - 1), 2));
+        open.insert(at, (a, state()));
+        let (b, at) = new_value(&next, &open);
+        assert_eq!((b, at), (4 * top, 3));
+        open.insert(at, (b, state()));
+        // Wrapped: 0 is NULL, 4 and 8 are still open; 12 goes between 8 and the high values.
+        assert_eq!(new_value(&next, &open), (12, 2));
+        assert_eq!(
+            next.load(Ordering::Relaxed),
+            top + 5,
+            "0, 4 and 8 passed over"
+        );
+    }
+
+    #[test]
+    fn an_event_whose_value_now_names_another_closes_nothing() {
+        let newer = Event::new(EventReset::Manual);
+        // What an event keeps after its handle was closed and, past a wrap, the value handed to
+        // `newer`.
+        let stale = Event {
+            handle: newer.handle(),
+            state: state(),
+        };
+        assert_eq!(
+            stale.close_own_handle().unwrap_err().hresult(),
+            HResult::E_HANDLE
+        );
+        assert!(Event::is_open(newer.handle()) && newer.handle_still_open());
+        newer.close_own_handle().unwrap();
+        assert!(!Event::is_open(newer.handle()) && !newer.handle_still_open());
     }
 }

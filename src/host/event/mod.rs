@@ -6,9 +6,11 @@
 //!   `CloseHandle`). A handle mapisync hands out can be waited on and closed by any Win32 code,
 //!   Outlook included, and [`Event::from_handle`] takes any event handle, one a C or C++ provider
 //!   made with `CreateEventW` included.
-//! - **Elsewhere**: emulated events. Each is registered under a process-unique, never-reused,
-//!   non-null `HANDLE` value (a multiple of 4, like kernel handles) that turns back into the event
-//!   with [`Event::from_handle`] anywhere in the same process; any other value is `E_HANDLE`.
+//! - **Elsewhere**: emulated events. Each is registered under a process-unique, non-null
+//!   `HANDLE` value (a multiple of 4, like kernel handles) that turns back into the event with
+//!   [`Event::from_handle`] anywhere in the same process; any other value is `E_HANDLE`. No value
+//!   is handed out twice before 2^62 events (2^30 on a 32-bit target); after that only values
+//!   whose handles are closed come back.
 //!
 //! On both, an [`Event`] value keeps the event itself alive (on Windows through a duplicate
 //! handle of its own), whether or not the handle it was created under is still open: a provider's

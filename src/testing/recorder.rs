@@ -235,8 +235,9 @@ struct Slots(Safe<Recorder>);
 // SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
 // `Slots::position`, which cannot panic: it reads a thread-local that has no destructor with
 // `try_with` and `Cell::get` (where thread-locals are the platform's keys, one may be gone during
-// thread exit: the call then takes the safe path), tries the lock (which neither panics nor waits), counts, walks the script's rules,
-// and appends within the entries' capacity, checked first. `Recorder` is `Send + Sync + 'static`.
+// thread exit: the call then takes the safe path), tries the lock (which neither panics nor
+// waits), counts, walks the script's rules, and appends within the entries' capacity, checked
+// first. `Recorder` is `Send + Sync + 'static`.
 unsafe impl RawProgress for Slots {
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {

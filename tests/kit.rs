@@ -610,3 +610,70 @@ fn position_only_progress_is_recorded_like_every_call() {
     assert_eq!(recorder.lost(), 302 - limit as u64);
     assert_eq!(recorder.outstanding_references(), 0);
 }
+
+#[test]
+fn position_only_progress_from_racing_threads_keeps_order_answers_and_bound() {
+    // Four threads make position-only Progress calls at once while a reader takes the log's lock
+    // again and again: calls find the lock taken and go the longer way, in any mix. The records
+    // must still be the first `limit` calls in one order, each answered as the script says for
+    // its place in that order, each thread's own calls in the order it made them, and every
+    // call past the bound counted as lost.
+    let (threads, per_thread) = if cfg!(miri) {
+        (3u32, 40u32)
+    } else {
+        (4, 2_000)
+    };
+    let script = Script::new()
+        .answer(Slot::Progress, 10..=20, HResult::MAPI_E_BUSY)
+        .answer(Slot::Progress, 500.., HResult::E_FAIL);
+    let limit = (threads * per_thread - per_thread / 2) as usize;
+    let recorder = RecordingCallback::bounded(script.clone(), limit);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let reader = s.spawn(|| {
+            let mut reads = 0u32;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                assert!(recorder.len() <= limit);
+                reads += 1;
+            }
+            reads
+        });
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let callback = recorder.callback();
+                s.spawn(move || {
+                    for i in 0..per_thread {
+                        let _ = callback.progress(None, i, t);
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(reader.join().unwrap() > 0);
+    });
+    let records = recorder.records();
+    assert_eq!(records.len(), limit);
+    assert_eq!(
+        recorder.lost(),
+        u64::from(threads * per_thread) - limit as u64
+    );
+    let mut next = vec![0u32; threads as usize];
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r.seq, i as u64);
+        assert_eq!(r.answer, script.answer_for(Slot::Progress, i as u64 + 1));
+        let Call::Progress {
+            text: None,
+            index,
+            max,
+        } = r.call
+        else {
+            panic!("{:?}", r.call)
+        };
+        assert_eq!(index, next[max as usize], "thread {max} out of order");
+        next[max as usize] += 1;
+    }
+    assert_eq!(recorder.outstanding_references(), 0);
+}

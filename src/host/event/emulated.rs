@@ -22,9 +22,9 @@ struct State {
 }
 
 /// Open handles, by value, in ascending order, each with a reference on its event. Values are
-/// handed out in ascending order, so a new handle goes at (or next to) the end, and a lookup is a
-/// binary search over the handles open right now: a few steps, where a tree would allocate and
-/// rebalance nodes.
+/// handed out in ascending order, so a new handle goes at the end (until the counter wraps), and
+/// a lookup is a binary search over the handles open right now: a few steps, where a tree would
+/// allocate and rebalance nodes.
 static OPEN: Mutex<Vec<(usize, Arc<State>)>> = Mutex::new(Vec::new());
 
 /// Where `value` is, or would go, in the open handles.
@@ -48,12 +48,12 @@ static NEXT: AtomicUsize = AtomicUsize::new(0x100);
 /// once. (All values open at once would need more memory than such a target has.)
 fn new_value(next: &AtomicUsize, open: &[(usize, Arc<State>)]) -> (usize, usize) {
     loop {
-        // Relaxed: the counter only has to hand out distinct values; the table's lock, held by
-        // the caller, orders the rest.
+        // Relaxed: the table's lock, held by the caller, orders every use of the counter, so
+        // values are registered in the order they are taken and a new one goes at the end.
         let value = next.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
         match open.last() {
-            // Another thread took a smaller value and has not registered it yet, or the counter
-            // wrapped: the place is searched for, and a value still open is passed over.
+            // The counter wrapped: the place is searched for, and a value still open is passed
+            // over.
             Some(&(last, _)) if last >= value => match position(open, value) {
                 Err(at) if value != 0 => return (value, at),
                 _ => {}
@@ -144,7 +144,7 @@ impl Event {
     /// event itself rather than from the table (a value names one event at a time, but may name a
     /// newer one after the counter wraps).
     pub(crate) fn handle_still_open(&self) -> bool {
-        // Acquire: pairs with the Release in `close_handle`.
+        // Acquire: pairs with the Release in `close_at`.
         self.state.open.load(Ordering::Acquire)
     }
 

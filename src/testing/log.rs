@@ -282,7 +282,7 @@ impl CallLog for CompactLog {
         match answers {
             Answers::Any => counted(entries, first, |_| true),
             Answers::BeforeCancel => counted(entries, first, |kept| {
-                kept.answer != HResult::MAPI_E_USER_CANCEL
+                Answers::BeforeCancel.allow(kept.answer)
             }),
         }
     }

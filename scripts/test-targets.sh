@@ -96,6 +96,15 @@ count_log() {
     ' "$1"
 }
 
+# Prints the "---- <test> stdout ----" sections of a `cargo test` log, at most 40 lines each.
+print_failures() {
+    awk '
+        /^---- .* stdout ----$/ { inside = 1; shown = 0 }
+        /^failures:$/ || /^test result: / { inside = 0 }
+        inside && shown < 40 { print "    | " $0; shown++ }
+    ' "$1"
+}
+
 lines=()
 notes=()
 total_passed=0
@@ -178,6 +187,11 @@ for t in "${targets[@]}"; do
                 notes+=("$t: $crashed test binary(ies) died before their result line: ${died:-?} (see $log)")
             fi
             failed=$((failed + crashed))
+            if [ "$failed" -gt 0 ]; then
+                # What each failed test printed (libtest's "---- name stdout ----" sections), so a
+                # failure far from this machine can be read from the run's output alone.
+                print_failures "$log"
+            fi
             if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
                 failed=1
                 if [ "$rc" -eq 124 ]; then

@@ -186,6 +186,95 @@ fn ignoring_cancel_is_caught() {
 }
 
 #[test]
+fn a_call_that_may_have_crossed_cancel_on_another_thread_is_a_warning_and_a_told_thread_an_error() {
+    // The second Progress, made by a helper thread, is answered Cancel. The worker's own calls
+    // after it may have been under way before the provider could pass the Cancel on; the
+    // helper's next call comes after it was told.
+    let recorder = RecordingCallback::new(Script::new().answer(
+        Slot::Progress,
+        2..=2,
+        HResult::MAPI_E_USER_CANCEL,
+    ));
+    let callback = recorder.callback();
+    let turn = std::sync::Barrier::new(2);
+    callback.progress(None, 1, 4).unwrap();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let told = callback.progress(None, 2, 4).unwrap_err();
+            assert_eq!(told.hresult(), HResult::MAPI_E_USER_CANCEL);
+            turn.wait();
+            turn.wait();
+            let _ = callback.progress(None, 4, 4);
+        });
+        turn.wait();
+        callback.progress(None, 3, 4).unwrap();
+        turn.wait();
+    });
+    callback.done(Handle::NULL, HResult::S_OK).unwrap();
+
+    let verdict = recorder.check();
+    let findings: Vec<_> = verdict
+        .findings()
+        .iter()
+        .map(|f| (f.severity, f.seq, f.what.as_str()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                Severity::Warning,
+                Some(2),
+                "Progress after the user pressed Cancel on another thread (#1 was answered \
+                 MAPI_E_USER_CANCEL; this thread had not been told)"
+            ),
+            (
+                Severity::Error,
+                Some(3),
+                "Progress after the user pressed Cancel (#1 was answered MAPI_E_USER_CANCEL)"
+            ),
+            (
+                Severity::Warning,
+                Some(4),
+                "Done with S_OK (0x00000000) after the user pressed Cancel on another thread \
+                 at #1 (the thread calling Done had not been told)"
+            ),
+        ],
+        "{}",
+        verdict.summary()
+    );
+    assert!(!verdict.passed());
+}
+
+#[test]
+fn only_calls_that_may_have_crossed_cancel_pass_a_lenient_check_and_fail_a_strict_one() {
+    let recorder = RecordingCallback::new(Script::new().cancel_progress_from(2));
+    let callback = recorder.callback();
+    callback.progress(None, 1, 3).unwrap();
+    std::thread::scope(|s| {
+        s.spawn(|| callback.progress(None, 2, 3).unwrap_err());
+    });
+    // Under way on the worker when the helper heard of the Cancel: a warning. Told in turn, the
+    // worker stops with a failing Done: nothing more to say.
+    let told = callback.progress(None, 3, 3).unwrap_err();
+    assert_eq!(told.hresult(), HResult::MAPI_E_USER_CANCEL);
+    callback.done(Handle::NULL, told.hresult()).unwrap();
+    let lenient = recorder.check();
+    assert!(lenient.passed(), "{}", lenient.summary());
+    let seqs: Vec<_> = lenient
+        .findings()
+        .iter()
+        .map(|f| (f.severity, f.seq))
+        .collect();
+    assert_eq!(
+        seqs,
+        [(Severity::Warning, Some(2))],
+        "{}",
+        lenient.summary()
+    );
+    assert!(!recorder.check_with(&Checker::new().strict()).passed());
+}
+
+#[test]
 fn honouring_cancel_passes() {
     let store = MapiSync::new(Hand(|cb: ProgressCallback, e: &Event| {
         let mut status = HResult::S_OK;

@@ -1,5 +1,7 @@
 //! The protocol checker: readable findings about a recorded call sequence.
 
+use std::thread::ThreadId;
+
 use super::record::{Answers, CallLog, CallRef, Kind, Logged, Record};
 use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
@@ -16,7 +18,9 @@ use crate::host::report::HostProblem;
 ///   warning, since the reference allows it: the provider then keeps the event and must close it;
 /// - `Error` not called with a plain success code (`S_OK`, `S_FALSE`);
 /// - no call refused for text over the bound;
-/// - after an answer of `MAPI_E_USER_CANCEL`, no more `Progress` and a failing `Done`;
+/// - after an answer of `MAPI_E_USER_CANCEL`, no more `Progress` and a failing `Done` from the
+///   thread that was told; from a thread that was not (yet) told, a warning: its call may have
+///   been under way when another thread heard of the Cancel;
 /// - no record lost to a full log;
 /// - no call at all when `SynchronizeInBackground` failed.
 ///
@@ -91,9 +95,9 @@ impl Checker {
             // A plain loop: the rules find nothing almost always, and `extend` would reserve
             // for every record; a record no rule can fault skips them.
             if !self.quiet(&walk, &record) {
-                self.judge(&walk, &record, log.call(i), &mut findings);
+                self.judge(&walk, &record, log.call(i), log.thread_of(i), &mut findings);
             }
-            walk.step(&record);
+            walk.step(&record, || log.thread_of(i));
         }
         if walk.first_done.is_none() {
             findings.push(done_never_called(log.len()));
@@ -104,12 +108,20 @@ impl Checker {
     /// Runs every rule on `record`, whose whole call is `call`. Out of line, so that the walk
     /// over the records no rule can fault stays a short loop.
     #[inline(never)]
-    fn judge(&self, walk: &Walk, record: &Logged, call: CallRef<'_>, findings: &mut Vec<Finding>) {
+    fn judge(
+        &self,
+        walk: &Walk,
+        record: &Logged,
+        call: CallRef<'_>,
+        thread: ThreadId,
+        findings: &mut Vec<Finding>,
+    ) {
         let at = At {
             checker: self,
             walk,
             r: record,
             call,
+            thread,
         };
         for rule in RULES {
             if let Some(finding) = rule(&at) {
@@ -173,6 +185,8 @@ struct Walk {
     last_progress: Option<(u32, u32)>,
     /// The first call answered `MAPI_E_USER_CANCEL`.
     cancelled_at: Option<u64>,
+    /// Every thread a call of which was answered `MAPI_E_USER_CANCEL`: the threads told.
+    told_cancel: Vec<ThreadId>,
 }
 
 impl Walk {
@@ -216,7 +230,9 @@ impl Walk {
         i
     }
 
-    fn step(&mut self, r: &Logged) {
+    /// Takes `r` into account; `thread` is asked for the thread that made it only when it was
+    /// answered Cancel.
+    fn step(&mut self, r: &Logged, thread: impl FnOnce() -> ThreadId) {
         match r.kind {
             Kind::Progress { index, max, .. } => self.last_progress = Some((index, max)),
             Kind::Done { .. } => {
@@ -226,16 +242,27 @@ impl Walk {
         }
         if r.answer == HResult::MAPI_E_USER_CANCEL {
             self.cancelled_at.get_or_insert(r.seq);
+            let thread = thread();
+            if !self.told_cancel.contains(&thread) {
+                self.told_cancel.push(thread);
+            }
         }
+    }
+
+    /// The first Cancel, and whether `thread` had been told of a Cancel itself.
+    fn cancel_seen_by(&self, thread: ThreadId) -> Option<(u64, bool)> {
+        let cancel = self.cancelled_at?;
+        Some((cancel, self.told_cancel.contains(&thread)))
     }
 }
 
-/// What a rule sees: one record, its whole call, and what came before it.
+/// What a rule sees: one record, its whole call, its thread, and what came before it.
 struct At<'a> {
     checker: &'a Checker,
     walk: &'a Walk,
     r: &'a Logged,
     call: CallRef<'a>,
+    thread: ThreadId,
 }
 
 impl At<'_> {
@@ -327,10 +354,15 @@ fn index_moves_forward(at: &At<'_>) -> Option<Finding> {
     })
 }
 
+/// A thread told of Cancel must stop. Another thread's `Progress` may have been under way when
+/// the Cancel was answered, before the provider could pass it on: a warning, never the error.
 fn no_progress_after_cancel(at: &At<'_>) -> Option<Finding> {
     let At { walk, r, .. } = *at;
-    let cancel = walk.cancelled_at?;
-    matches!(r.kind, Kind::Progress { .. }).then(|| {
+    let (cancel, told) = walk.cancel_seen_by(at.thread)?;
+    if !matches!(r.kind, Kind::Progress { .. }) {
+        return None;
+    }
+    Some(if told {
         at.finding(
             Severity::Error,
             format!(
@@ -338,6 +370,15 @@ fn no_progress_after_cancel(at: &At<'_>) -> Option<Finding> {
                  MAPI_E_USER_CANCEL)"
             ),
             "stop at Cancel: call Done with a failure status",
+        )
+    } else {
+        at.finding(
+            Severity::Warning,
+            format!(
+                "Progress after the user pressed Cancel on another thread (#{cancel} was \
+                 answered MAPI_E_USER_CANCEL; this thread had not been told)"
+            ),
+            "Cancel passed on to every thread (a call already under way may cross it)",
         )
     })
 }
@@ -362,17 +403,34 @@ fn done_brings_back_the_event(at: &At<'_>) -> Option<Finding> {
     Some(Finding::host(&problem, Some(r.seq)))
 }
 
+/// `Done` after Cancel fails, when its thread was told; from another thread, the work may have
+/// been complete before the Cancel reached it: a warning.
 fn done_fails_after_cancel(at: &At<'_>) -> Option<Finding> {
     let At { walk, r, .. } = *at;
-    let cancel = walk.cancelled_at?;
-    match r.kind {
-        Kind::Done { hr, .. } if hr.is_success() => Some(at.finding(
+    let (cancel, told) = walk.cancel_seen_by(at.thread)?;
+    let Kind::Done { hr, .. } = r.kind else {
+        return None;
+    };
+    if !hr.is_success() {
+        return None;
+    }
+    Some(if told {
+        at.finding(
             Severity::Error,
             format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
             "a failure status such as MAPI_E_USER_CANCEL",
-        )),
-        _ => None,
-    }
+        )
+    } else {
+        at.finding(
+            Severity::Warning,
+            format!(
+                "Done with {hr} after the user pressed Cancel on another thread at #{cancel} \
+                 (the thread calling Done had not been told)"
+            ),
+            "a failure status such as MAPI_E_USER_CANCEL, unless the work was complete \
+             before the Cancel reached it",
+        )
+    })
 }
 
 fn text_within_bound(at: &At<'_>) -> Option<Finding> {
@@ -419,8 +477,8 @@ mod tests {
         let mut walk = Walk::default();
         for i in 0..log.len() {
             let record = log.at(i);
-            checker.judge(&walk, &record, log.call(i), &mut findings);
-            walk.step(&record);
+            checker.judge(&walk, &record, log.call(i), log.thread_of(i), &mut findings);
+            walk.step(&record, || log.thread_of(i));
         }
         if walk.first_done.is_none() {
             findings.push(done_never_called(log.len()));

@@ -262,6 +262,10 @@ impl CallLog for CompactLog {
         }
     }
 
+    fn thread_of(&self, index: usize) -> ThreadId {
+        self.threads[self.entries[index].thread as usize].0
+    }
+
     fn to_records(&self) -> Vec<Record> {
         (0..self.entries.len()).map(|i| self.record(i)).collect()
     }

@@ -286,6 +286,8 @@ pub(crate) trait CallLog {
     fn at(&self, index: usize) -> Logged;
     /// The whole call at `index`, text included, to describe it.
     fn call(&self, index: usize) -> CallRef<'_>;
+    /// The thread that made the call at `index`.
+    fn thread_of(&self, index: usize) -> ThreadId;
     /// The log as [`Record`]s, to keep or print: only a failure needs them.
     fn to_records(&self) -> Vec<Record>;
 
@@ -330,6 +332,10 @@ impl CallLog for [Record] {
 
     fn call(&self, index: usize) -> CallRef<'_> {
         CallRef::of(&self[index].call)
+    }
+
+    fn thread_of(&self, index: usize) -> ThreadId {
+        self[index].thread
     }
 
     fn to_records(&self) -> Vec<Record> {

@@ -2,6 +2,8 @@
 //! checker's quiet stretch, `Expect`'s steps) find what the plain ones find.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+use std::thread::ThreadId;
 
 use proptest::prelude::*;
 
@@ -93,14 +95,31 @@ fn piece() -> impl Strategy<Value = Piece> {
     ]
 }
 
-/// Logs of up to a few dozen calls: counts, single calls of every kind, refusals.
+/// A thread other than the test's own, to make some of the calls (one for every sample).
+fn other_thread() -> ThreadId {
+    static OTHER: OnceLock<ThreadId> = OnceLock::new();
+    *OTHER.get_or_init(|| {
+        std::thread::spawn(|| std::thread::current().id())
+            .join()
+            .unwrap()
+    })
+}
+
+/// Logs of up to a few dozen calls: counts, single calls of every kind, refusals, each piece made
+/// by the test's thread or, now and then, by another one.
 pub(crate) fn log() -> impl Strategy<Value = CompactLog> {
-    proptest::collection::vec(piece(), 0..8).prop_map(|pieces| {
+    let pieces = (piece(), proptest::bool::weighted(0.2));
+    proptest::collection::vec(pieces, 0..8).prop_map(|pieces| {
         let mut log = CompactLog::with_capacity(0);
-        let thread = log.thread(std::thread::current().id(), || None).unwrap();
         let refusal = Error::from(HResult::E_INVALIDARG);
         let text = [u16::from(b'x')];
-        for piece in pieces {
+        for (piece, by_other) in pieces {
+            let thread = if by_other {
+                log.thread(other_thread(), || Some("other".into()))
+            } else {
+                log.thread(std::thread::current().id(), || None)
+            }
+            .unwrap();
             match piece {
                 Piece::Count {
                     indices,

@@ -304,21 +304,50 @@ fn a_release_too_many_is_reported_never_a_crash() {
 }
 
 #[test]
-fn the_recorder_survives_a_release_too_many() {
+fn releases_too_many_are_counted_never_a_crash() {
+    let run = SyncTest::new().run(&MapiSync::new(Hand(|cb: ProgressCallback, e: Event| {
+        cb.done(e.handle(), HResult::S_OK).unwrap();
+        let p = cb.as_unknown();
+        drop(cb);
+        for _ in 0..3 {
+            // SAFETY: deliberately wrong: gives back references the provider never took. The
+            // object stays alive because the host holds spares.
+            unsafe { ((*(*p).lpVtbl).Release)(p) };
+        }
+        e.set();
+    })));
+    run.assert_protocol();
+    assert_eq!(
+        run.left_behind(),
+        vec![Leak::Host(HostProblem::OverReleased(3))]
+    );
+    assert_eq!(run.report().over_released, 3);
+}
+
+#[test]
+fn the_recorder_survives_releases_too_many() {
     let recorder = RecordingCallback::new(Script::new());
     let raw: *mut abi::IMAPISyncProgressCallback = recorder.callback().into_raw();
-    // SAFETY: `raw` carries one reference, given back here, and then one more that was never
-    // taken: the recorder's spare absorbs it.
+    // SAFETY: `raw` carries one reference, given back here, and then five more that were never
+    // taken: the recorder's spares absorb them.
     unsafe {
         let unknown = raw.cast::<abi::IUnknown>();
-        ((*(*unknown).lpVtbl).Release)(unknown);
-        ((*(*unknown).lpVtbl).Release)(unknown);
+        for _ in 0..6 {
+            ((*(*unknown).lpVtbl).Release)(unknown);
+        }
     }
     assert_eq!(recorder.outstanding_references(), 0);
-    assert_eq!(recorder.over_released(), 1);
+    assert_eq!(recorder.over_released(), 5);
     recorder.callback().progress(None, 1, 1).unwrap();
     assert_eq!(recorder.records().len(), 1);
+    let clone = recorder.clone();
     drop(recorder);
+    assert_eq!(
+        clone.records().len(),
+        1,
+        "the log outlives every handle but the last"
+    );
+    drop(clone);
 }
 
 #[test]

@@ -125,6 +125,40 @@ fn the_last_release_on_any_thread_frees_once_after_every_use() {
 }
 
 #[test]
+fn spares_given_back_racing_the_last_other_release_free_once_after_every_use() {
+    check(
+        "refcount: a holder gives back its spares and its own while another thread releases",
+        || {
+            let block = new_block();
+            // SAFETY: we hold the first reference.
+            let count = unsafe { &(*block).count };
+            // The holder's spares, then a reference for the other thread.
+            count.add_many(4);
+            assert_eq!(count.add_ref(), 6);
+            let frees = Arc::new(AtomicUsize::new(0));
+            let theirs = Owned(block);
+            let frees2 = Arc::clone(&frees);
+            let t = thread::spawn(move || {
+                if use_then_release(theirs) {
+                    frees2.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            // The holder reads the data through its own reference, gives back its spares (never
+            // the last reference), then its own.
+            // SAFETY: we hold a reference.
+            let value = unsafe { (*block).data.with(|p| *p) };
+            assert_eq!(value, 7);
+            count.release_spares(4);
+            if use_then_release(Owned(block)) {
+                frees.fetch_add(1, Ordering::Relaxed);
+            }
+            t.join().unwrap();
+            assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+        },
+    );
+}
+
+#[test]
 fn add_ref_racing_release_keeps_the_object_alive() {
     check(
         "refcount: AddRef/Release pairs race the owner's Release",

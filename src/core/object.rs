@@ -87,6 +87,19 @@ impl<C: Class> Object<C> {
         unsafe { &(*this.cast::<Object<C>>()).value }
     }
 
+    /// The object's reference count, for a holder that takes or gives back several references
+    /// at once.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Object::value`].
+    #[inline]
+    pub(crate) unsafe fn refcount<'a>(this: *mut C::Interface) -> &'a RefCount {
+        // SAFETY: as in `value`: the block is alive while the caller holds a reference, and the
+        // count is only ever accessed through shared references (it is atomic).
+        unsafe { &(*this.cast::<Object<C>>()).count }
+    }
+
     /// The object's reference count at this instant.
     ///
     /// # Safety
@@ -94,8 +107,8 @@ impl<C: Class> Object<C> {
     /// As for [`Object::value`].
     #[cfg(test)]
     pub(crate) unsafe fn count(this: *mut C::Interface) -> u32 {
-        // SAFETY: as in `value`: the block is alive while the caller holds a reference.
-        unsafe { (*this.cast::<Object<C>>()).count.get() }
+        // SAFETY: the caller's guarantee is `refcount`'s.
+        unsafe { Self::refcount(this) }.get()
     }
 }
 

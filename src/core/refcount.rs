@@ -75,6 +75,38 @@ impl RefCount {
         }
     }
 
+    /// Adds `n` references at once (a holder's spares, see `Spared`); pins the object if that
+    /// takes the count out of range, as [`add_ref`](Self::add_ref) does.
+    pub(crate) fn add_many(&self, n: u32) {
+        // Relaxed, as in `add_ref`: made through a reference the caller holds.
+        let old = self.0.fetch_add(n, Ordering::Relaxed);
+        let in_range = old != 0 && old.checked_add(n).is_some_and(|new| new <= MAX_COUNT);
+        if !in_range {
+            self.pin();
+        }
+    }
+
+    /// Gives back up to `n` references at once and never the last one: the count stops at one.
+    /// For a holder giving back its spares, some of which a caller that released too often may
+    /// have given back already; the holder's own last reference goes through `Release`, which
+    /// frees. A pinned count stays pinned.
+    pub(crate) fn release_spares(&self, n: u32) {
+        let mut count = self.0.load(Ordering::Relaxed);
+        while (1..=MAX_COUNT).contains(&count) {
+            // Release, as in `release`, though never the last: the holder's own `Release`, which
+            // follows on the same thread, orders its uses before the free on its own.
+            match self.0.compare_exchange_weak(
+                count,
+                count - n.min(count - 1),
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(now) => count = now,
+            }
+        }
+    }
+
     /// Holds the count at `PINNED` for good.
     #[cold]
     fn pin(&self) {
@@ -104,6 +136,45 @@ impl RefCount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_at_once_within_range_and_pinned_past_it() {
+        let c = RefCount::new();
+        c.add_many(1 << 20);
+        assert_eq!(c.get(), 1 + (1 << 20));
+        c.release_spares(1 << 20);
+        assert_eq!(c.get(), 1);
+        assert_eq!(c.release(), Released::Last);
+
+        let c = RefCount::at(MAX_COUNT - 3);
+        c.add_many(3);
+        assert_eq!(c.get(), MAX_COUNT);
+        c.add_many(1);
+        assert_eq!(c.get(), PINNED);
+        let c = RefCount::at(0);
+        c.add_many(2);
+        assert_eq!(
+            c.get(),
+            PINNED,
+            "an object being destroyed is never revived"
+        );
+    }
+
+    #[test]
+    fn spares_given_back_stop_at_the_last_reference_and_leave_a_pin() {
+        // Two of five spares were given back already by a caller that released too often.
+        let c = RefCount::at(1 + 3);
+        c.release_spares(5);
+        assert_eq!(c.get(), 1);
+        assert_eq!(c.release(), Released::Last);
+        // Others still hold two: they keep the object.
+        let c = RefCount::at(1 + 5 + 2);
+        c.release_spares(5);
+        assert_eq!(c.get(), 3);
+        let c = RefCount::at(PINNED);
+        c.release_spares(5);
+        assert_eq!(c.get(), PINNED);
+    }
 
     #[test]
     fn counts_up_and_down_to_last() {

@@ -202,8 +202,9 @@ pub struct SyncReport {
     /// Calls refused before they reached the callback (text over
     /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
     pub refused: Vec<(Slot, Error)>,
-    /// How many more times the provider released the callback than it took it (0 or 1: the host
-    /// holds a spare reference, so one extra Release frees nothing).
+    /// How many more times the provider released the callback than it took it: the host holds
+    /// 2^20 spare references on the callback it hands over, so extra Releases free nothing and
+    /// are counted here.
     pub over_released: u32,
 }
 

@@ -137,8 +137,8 @@ impl SimulatedHost {
         let started_at = Instant::now();
         // A timeout too long to represent as an instant is a wait without one.
         let deadline = started_at.checked_add(self.timeout);
-        // Held, with a spare, until the report is made: a provider that releases the callback
-        // once too often frees nothing and is reported.
+        // Held, with spares, until the report is made: a provider that releases the callback
+        // too often frees nothing and is reported.
         let watcher = Watched::new(callback);
         let watch = watcher.watch();
 

@@ -10,14 +10,18 @@ use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::abi::{IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR};
+use crate::abi::{
+    IMAPISyncProgressCallback, IMAPISyncProgressCallbackVtbl, HANDLE, HRESULT, ULONG, WCHAR,
+};
 use crate::core::error::Error;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::text::read_text;
 use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
-use crate::interfaces::progress_callback::raw::{raw_callback, raw_value, RawProgress};
+use crate::interfaces::progress_callback::raw::{
+    add_references, raw_callback, raw_value, release_spares, RawProgress,
+};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
 /// What the host learns on the way through, read by the host's `run` through [`Watched`].
@@ -139,7 +143,7 @@ impl Watcher {
 }
 
 /// The host's hold on the watcher it puts in front of its callback: the watcher's object, held
-/// with a spare reference (see [`Spared`]), and the notes inside it.
+/// with spare references (see [`Spared`]), and the notes inside it.
 #[derive(Debug)]
 pub(crate) struct Watched {
     spared: Spared,
@@ -149,12 +153,11 @@ impl Watched {
     /// A new watcher in front of `inner`, with no notes yet: one allocation for the object and
     /// the notes together.
     pub(crate) fn new(inner: ProgressCallback) -> Watched {
-        let watcher = raw_callback(Watcher {
-            inner,
-            watch: DoneWatch::new(),
-        });
         Watched {
-            spared: Spared::new(watcher),
+            spared: Spared::new(Watcher {
+                inner,
+                watch: DoneWatch::new(),
+            }),
         }
     }
 
@@ -171,9 +174,8 @@ impl Watched {
     /// The notes the watcher has taken.
     pub(crate) fn watch(&self) -> &DoneWatch {
         // SAFETY: `new` made the object with `raw_callback` of a `Watcher`, and `spared` holds a
-        // reference on it for as long as `self` is borrowed: two, of which a provider that
-        // releases once too often takes one (a second extra Release would free the object under
-        // any holder, the spare being there for the first).
+        // reference on it for as long as `self` is borrowed: its own and its spares, all of
+        // which a provider would have to release too often to free the object (see `SPARES`).
         let watcher = unsafe { raw_value::<Watcher>(self.spared.callback().as_raw()) };
         &watcher.watch
     }
@@ -195,23 +197,32 @@ pub(crate) fn references(callback: &ProgressCallback) -> u32 {
     }
 }
 
-/// Two references on one callback object, so that a provider releasing one reference too many
-/// frees nothing: the holder counts what is left, and gives back only what the provider did not
-/// take from it.
+/// The spare references a holder takes on its object: a provider would have to release the
+/// callback this many times more than it took it to free the object under the holder. Far below
+/// the count's range (2^31 - 1), far above any provider's mistake.
+pub(crate) const SPARES: u32 = 1 << 20;
+
+/// A callback object held with [`SPARES`] spare references besides the holder's own, so that a
+/// provider releasing too often frees nothing: the holder counts what is left (exactly: a
+/// Rust-made object's `AddRef` and `Release` return its count), and gives back only what the
+/// provider did not give back for it.
 #[derive(Debug)]
 pub(crate) struct Spared {
     callback: ManuallyDrop<ProgressCallback>,
-    spare: ManuallyDrop<ProgressCallback>,
+    /// `release_spares` for the object's class: gives back spares in one step.
+    give_back: unsafe fn(*mut IMAPISyncProgressCallback, u32),
 }
 
 impl Spared {
-    /// Takes a spare reference on `callback`, which the holder owns: a Rust-made object, whose
-    /// `AddRef` and `Release` return its exact count.
-    pub(crate) fn new(callback: ProgressCallback) -> Spared {
-        let spare = ManuallyDrop::new(callback.clone());
+    /// A new callback object whose slots are `imp`'s, held with its spares: one allocation, and
+    /// the spares taken in one step.
+    pub(crate) fn new<T: RawProgress>(imp: T) -> Spared {
+        let callback = raw_callback(imp);
+        // SAFETY: made by `raw_callback::<T>` just now; `callback` holds its reference.
+        unsafe { add_references::<T>(callback.as_raw(), SPARES) };
         Spared {
             callback: ManuallyDrop::new(callback),
-            spare,
+            give_back: release_spares::<T>,
         }
     }
 
@@ -221,30 +232,31 @@ impl Spared {
     }
 
     /// References held by others than the holder; `Err(n)`: others released `n` more than they
-    /// took (`n` is 1: a second extra Release would already have freed the object).
+    /// took (up to [`SPARES`]; more would have freed the object).
     pub(crate) fn others(&self) -> core::result::Result<u32, u32> {
         let count = references(&self.callback);
-        match count.checked_sub(2) {
+        let ours = 1 + SPARES;
+        match count.checked_sub(ours) {
             Some(others) => Ok(others),
-            None => Err(2 - count),
+            None => Err(ours - count),
         }
     }
 }
 
 impl Drop for Spared {
     fn drop(&mut self) {
+        let own = self.callback.as_raw();
+        // SAFETY: `give_back` is `release_spares` for the class `new` made the object of; the
+        // holder still holds its own reference, and owns its spares but those a provider that
+        // released too often gave back for it, which `release_spares` leaves alone by stopping
+        // at one reference.
+        unsafe { (self.give_back)(own, SPARES) };
         let own = self.callback.as_unknown();
         // SAFETY: the holder's own reference is given back once, here, and never used again (the
-        // field is not dropped after this); the object is alive until this Release.
-        let left = unsafe { ((*(*own).lpVtbl).Release)(own) };
-        if left != 0 {
-            // SAFETY: the spare is dropped once, here, and never used again; the count left
-            // (exact, for a Rust-made object) includes it.
-            unsafe { ManuallyDrop::drop(&mut self.spare) };
-        }
-        // Otherwise the provider already gave back the spare for us, and our own was the last.
-        // (A provider that still holds references now and releases one too many later frees the
-        // object under itself, as it would under any host.)
+        // field is not dropped after this); it frees the object when nobody else holds one. (A
+        // provider that still holds references now and releases too often later frees the object
+        // under itself, as it would under any host.)
+        unsafe { ((*(*own).lpVtbl).Release)(own) };
     }
 }
 

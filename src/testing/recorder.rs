@@ -17,7 +17,7 @@ use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::host::watcher::Spared;
-use crate::interfaces::progress_callback::raw::{raw_callback, RawProgress, Safe};
+use crate::interfaces::progress_callback::raw::{RawProgress, Safe};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 use widestring::U16CStr;
 
@@ -73,8 +73,8 @@ struct Log {
 #[derive(Debug, Clone)]
 pub struct RecordingCallback {
     shared: Arc<Shared>,
-    /// The kit's own reference on the recording object, and a spare: a provider that releases the
-    /// callback once too often frees nothing, and is reported.
+    /// The kit's own reference on the recording object, and its spares: a provider that releases
+    /// the callback too often frees nothing, and is reported.
     keeper: Arc<Spared>,
 }
 
@@ -108,13 +108,10 @@ impl RecordingCallback {
                 room: limit.unwrap_or(usize::MAX),
             }),
         });
-        let callback = raw_callback(Slots(Safe(Recorder {
+        let keeper = Arc::new(Spared::new(Slots(Safe(Recorder {
             shared: Arc::clone(&shared),
-        })));
-        RecordingCallback {
-            shared,
-            keeper: Arc::new(Spared::new(callback)),
-        }
+        }))));
+        RecordingCallback { shared, keeper }
     }
 
     /// A new reference (AddRef) to the recording COM object, to hand to the provider.
@@ -177,10 +174,10 @@ impl RecordingCallback {
         self.keeper.others().unwrap_or(0)
     }
 
-    /// How many more times the recording object was released than it was taken: 0, or 1 for a
-    /// provider that released it once too often. The kit holds a spare reference, so one extra
-    /// Release frees nothing and is counted here; a second one would free the object under the
-    /// kit, as it would under any host.
+    /// How many more times the recording object was released than it was taken: 0 for a
+    /// provider that gives back what it takes. The kit holds 2^20 spare references, so extra
+    /// Releases free nothing and are counted here (only more than 2^20 of them would free the
+    /// object under the kit, as the first would under a real host).
     pub fn over_released(&self) -> u32 {
         self.keeper.others().err().unwrap_or(0)
     }

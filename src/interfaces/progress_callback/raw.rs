@@ -86,6 +86,36 @@ pub(crate) unsafe fn raw_value<'a, T: RawProgress>(
     unsafe { Object::<RawClass<T>>::value(callback) }
 }
 
+/// Takes `n` references at once on a callback that [`raw_callback`] made of a `T`: a holder's
+/// spares.
+///
+/// # Safety
+///
+/// `callback` was made by `raw_callback::<T>`, and the caller holds a reference on it.
+pub(crate) unsafe fn add_references<T: RawProgress>(
+    callback: *mut IMAPISyncProgressCallback,
+    n: u32,
+) {
+    // SAFETY: the caller's guarantees are the ones `Object::refcount` asks for.
+    unsafe { Object::<RawClass<T>>::refcount(callback) }.add_many(n);
+}
+
+/// Gives back up to `n` of a holder's spare references on a callback that [`raw_callback`] made
+/// of a `T`, never the last reference (see `RefCount::release_spares`).
+///
+/// # Safety
+///
+/// `callback` was made by `raw_callback::<T>`; the caller holds a reference on it and owns the
+/// references given back: its own spares, but for those a caller that released too often gave
+/// back for it.
+pub(crate) unsafe fn release_spares<T: RawProgress>(
+    callback: *mut IMAPISyncProgressCallback,
+    n: u32,
+) {
+    // SAFETY: as in `add_references`.
+    unsafe { Object::<RawClass<T>>::refcount(callback) }.release_spares(n);
+}
+
 /// The class of callbacks made by [`raw_callback`].
 pub(super) struct RawClass<T>(PhantomData<fn() -> T>);
 

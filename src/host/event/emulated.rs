@@ -1,7 +1,7 @@
 //! Emulated events, off Windows: a registry of handle values, each naming a flag and a condition
 //! variable.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,50 +17,62 @@ struct State {
     changed: Condvar,
     reset: EventReset,
     /// True while the one handle the event was registered under is open: set with the handle's
-    /// entry in [`OPEN`], cleared when it leaves, under the table's lock.
+    /// entry in [`TABLE`], cleared when it leaves, under the table's lock.
     open: AtomicBool,
 }
 
-/// Open handles, by value, in ascending order, each with a reference on its event. Values are
-/// handed out in ascending order, so a new handle goes at the end (until the counter wraps), and
-/// a lookup is a binary search over the handles open right now: a few steps, where a tree would
-/// allocate and rebalance nodes.
-static OPEN: Mutex<Vec<(usize, Arc<State>)>> = Mutex::new(Vec::new());
+/// Every handle of the process: the open ones and the counter new values come from.
+static TABLE: Mutex<Table> = Mutex::new(Table {
+    next: 0x100,
+    open: Vec::new(),
+});
 
-/// Where `value` is, or would go, in the open handles.
-fn position(open: &[(usize, Arc<State>)], value: usize) -> core::result::Result<usize, usize> {
-    open.binary_search_by_key(&value, |&(v, _)| v)
+/// The handles, under one lock.
+struct Table {
+    /// The next handle value / 4.
+    next: usize,
+    /// Open handles, by value, in ascending order, each with a reference on its event. Values
+    /// are handed out in ascending order, so a new handle goes at the end (until the counter
+    /// wraps), and a lookup is a binary search over the handles open right now: a few steps,
+    /// where a tree would allocate and rebalance nodes.
+    open: Vec<(usize, Arc<State>)>,
 }
 
-/// Closes the open handle at `at`.
-fn close_at(open: &mut Vec<(usize, Arc<State>)>, at: usize) {
-    let (_, state) = open.remove(at);
-    // Release: whoever sees the flag cleared sees the handle gone from the table.
-    state.open.store(false, Ordering::Release);
-}
-/// The next handle value / 4.
-static NEXT: AtomicUsize = AtomicUsize::new(0x100);
+impl Table {
+    /// Where `value` is, or would go, in the open handles.
+    fn position(&self, value: usize) -> core::result::Result<usize, usize> {
+        self.open.binary_search_by_key(&value, |&(v, _)| v)
+    }
 
-/// A value for a new handle, taken from `next`, and its place in `open`: the counter times 4,
-/// past NULL and past any value still open. Values go up from 0x400 and none is handed out twice
-/// before the counter wraps, after 2^62 events on a 64-bit target and 2^30 on a 32-bit one; after
-/// that a value comes back only once its handle is closed, so a value never names two events at
-/// once. (All values open at once would need more memory than such a target has.)
-fn new_value(next: &AtomicUsize, open: &[(usize, Arc<State>)]) -> (usize, usize) {
-    loop {
-        // Relaxed: the table's lock, held by the caller, orders every use of the counter, so
-        // values are registered in the order they are taken and a new one goes at the end.
-        let value = next.fetch_add(1, Ordering::Relaxed).wrapping_mul(4);
-        match open.last() {
-            // The counter wrapped: the place is searched for, and a value still open is passed
-            // over.
-            Some(&(last, _)) if last >= value => match position(open, value) {
-                Err(at) if value != 0 => return (value, at),
+    /// Closes the open handle at `at`.
+    fn close_at(&mut self, at: usize) {
+        let (_, state) = self.open.remove(at);
+        // Release: whoever sees the flag cleared sees the handle gone from the table.
+        state.open.store(false, Ordering::Release);
+    }
+
+    /// Opens a new handle for `state` and returns its value: the counter times 4, past NULL and
+    /// past any value still open. Values go up from 0x400 and none is handed out twice before
+    /// the counter wraps, after 2^62 events on a 64-bit target and 2^30 on a 32-bit one; after
+    /// that a value comes back only once its handle is closed, so a value never names two events
+    /// at once. (All values open at once would need more memory than such a target has.)
+    fn open_new(&mut self, state: Arc<State>) -> usize {
+        let (value, at) = loop {
+            let value = self.next.wrapping_mul(4);
+            self.next = self.next.wrapping_add(1);
+            match self.open.last() {
+                // The counter wrapped: the place is searched for, and a value still open is
+                // passed over.
+                Some(&(last, _)) if last >= value => match self.position(value) {
+                    Err(at) if value != 0 => break (value, at),
+                    _ => {}
+                },
+                _ if value != 0 => break (value, self.open.len()),
                 _ => {}
-            },
-            _ if value != 0 => return (value, open.len()),
-            _ => {}
-        }
+            }
+        };
+        self.open.insert(at, (value, state));
+        value
     }
 }
 
@@ -84,10 +96,7 @@ impl Event {
             reset,
             open: AtomicBool::new(true),
         });
-        let mut open = OPEN.lock();
-        let (value, at) = new_value(&NEXT, &open);
-        open.insert(at, (value, Arc::clone(&state)));
-        drop(open);
+        let value = TABLE.lock().open_new(Arc::clone(&state));
         Event {
             handle: Handle(value as *mut core::ffi::c_void),
             state,
@@ -97,11 +106,11 @@ impl Event {
     /// The event an open handle names. `E_HANDLE` if the handle is null, was never created by
     /// [`Event::new`], or has been closed.
     pub fn from_handle(handle: Handle) -> Result<Event> {
-        let open = OPEN.lock();
-        match position(&open, handle.0 as usize) {
+        let table = TABLE.lock();
+        match table.position(handle.0 as usize) {
             Ok(at) => Ok(Event {
                 handle,
-                state: Arc::clone(&open[at].1),
+                state: Arc::clone(&table.open[at].1),
             }),
             Err(_) => Err(bad_handle(handle)),
         }
@@ -110,10 +119,10 @@ impl Event {
     /// Closes an open handle. The event lives on for the `Event` values still held.
     /// `E_HANDLE` if the handle is null, unknown, or already closed.
     pub fn close_handle(handle: Handle) -> Result<()> {
-        let mut open = OPEN.lock();
-        match position(&open, handle.0 as usize) {
+        let mut table = TABLE.lock();
+        match table.position(handle.0 as usize) {
             Ok(at) => {
-                close_at(&mut open, at);
+                table.close_at(at);
                 Ok(())
             }
             Err(_) => Err(bad_handle(handle)),
@@ -125,10 +134,10 @@ impl Event {
     /// it is `E_HANDLE` and nothing is closed, where [`Event::close_handle`] on the bare value
     /// would close the newer event.
     pub(crate) fn close_own_handle(&self) -> Result<()> {
-        let mut open = OPEN.lock();
-        match position(&open, self.handle.0 as usize) {
-            Ok(at) if Arc::ptr_eq(&open[at].1, &self.state) => {
-                close_at(&mut open, at);
+        let mut table = TABLE.lock();
+        match table.position(self.handle.0 as usize) {
+            Ok(at) if Arc::ptr_eq(&table.open[at].1, &self.state) => {
+                table.close_at(at);
                 Ok(())
             }
             _ => Err(bad_handle(self.handle)),
@@ -137,7 +146,7 @@ impl Event {
 
     /// True while `handle` is open.
     pub fn is_open(handle: Handle) -> bool {
-        position(&OPEN.lock(), handle.0 as usize).is_ok()
+        TABLE.lock().position(handle.0 as usize).is_ok()
     }
 
     /// True while the handle this event was created or found under is still open: read from the
@@ -150,7 +159,7 @@ impl Event {
 
     /// How many handles are open in the whole process, for leak accounting.
     pub fn open_handles() -> usize {
-        OPEN.lock().len()
+        TABLE.lock().open.len()
     }
 
     /// The handle this event was registered under (it may have been closed since).
@@ -249,21 +258,18 @@ mod tests {
     fn after_the_counter_wraps_values_pass_over_null_and_every_handle_still_open() {
         // The counter's last value before four times it wraps, on any pointer width.
         let top = usize::MAX / 4;
-        let next = AtomicUsize::new(top - 1);
-        let mut open = vec![(4, state()), (8, state())];
-        let (a, at) = new_value(&next, &open);
-        assert_eq!((a, at), (4 * (top - 1), 2));
-        open.insert(at, (a, state()));
-        let (b, at) = new_value(&next, &open);
-        assert_eq!((b, at), (4 * top, 3));
-        open.insert(at, (b, state()));
+        let mut table = Table {
+            next: top - 1,
+            open: vec![(4, state()), (8, state())],
+        };
+        let values = |table: &Table| table.open.iter().map(|&(v, _)| v).collect::<Vec<_>>();
+        assert_eq!(table.open_new(state()), 4 * (top - 1));
+        assert_eq!(table.open_new(state()), 4 * top);
+        assert_eq!(values(&table), [4, 8, 4 * (top - 1), 4 * top]);
         // Wrapped: 0 is NULL, 4 and 8 are still open; 12 goes between 8 and the high values.
-        assert_eq!(new_value(&next, &open), (12, 2));
-        assert_eq!(
-            next.load(Ordering::Relaxed),
-            top + 5,
-            "0, 4 and 8 passed over"
-        );
+        assert_eq!(table.open_new(state()), 12);
+        assert_eq!(values(&table), [4, 8, 12, 4 * (top - 1), 4 * top]);
+        assert_eq!(table.next, top + 5, "0, 4 and 8 passed over");
     }
 
     #[test]

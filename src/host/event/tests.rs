@@ -149,7 +149,7 @@ fn the_host_never_closes_a_newer_event_under_a_reused_value() {
 fn handles_created_on_many_threads_and_closed_in_any_order_stay_exact() {
     // Handles made on several threads at once, then closed from the middle, the ends and in
     // between: every lookup, every `handle_still_open` and the open count agree with what is
-    // open. (Inserting below the end, after the counter wraps, is `new_value`'s own test.)
+    // open. (Inserting below the end, after the counter wraps, is `Table::open_new`'s own test.)
     let made: Vec<Vec<Event>> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..4)
             .map(|_| s.spawn(|| (0..16).map(|_| Event::new(EventReset::Manual)).collect()))

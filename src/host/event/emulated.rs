@@ -2,18 +2,20 @@
 //! variable.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 
 use super::{bad_handle, EventReset};
 use crate::core::error::Result;
 use crate::core::handle::Handle;
 
+/// An event's own state. Its flag and condition variable are std's: on Linux a futex each, so a
+/// wait and a wake-up go straight to the kernel, without the parking lot's shared table.
 #[derive(Debug)]
 struct State {
-    signalled: Mutex<bool>,
+    signalled: std::sync::Mutex<bool>,
     changed: Condvar,
     reset: EventReset,
     /// True while the one handle the event was registered under is open: set with the handle's
@@ -91,7 +93,7 @@ impl Event {
     /// Creates an unsignalled event and opens a new handle for it.
     pub fn new(reset: EventReset) -> Event {
         let state = Arc::new(State {
-            signalled: Mutex::new(false),
+            signalled: std::sync::Mutex::new(false),
             changed: Condvar::new(),
             reset,
             open: AtomicBool::new(true),
@@ -170,7 +172,7 @@ impl Event {
     /// Signals the event, waking the waiters (all of them for a manual-reset event, one for an
     /// auto-reset event).
     pub fn set(&self) {
-        let mut signalled = self.state.signalled.lock();
+        let mut signalled = self.state.signalled();
         *signalled = true;
         match self.state.reset {
             EventReset::Manual => {
@@ -184,20 +186,22 @@ impl Event {
 
     /// Returns the event to the unsignalled state.
     pub fn reset(&self) {
-        *self.state.signalled.lock() = false;
+        *self.state.signalled() = false;
     }
 
     /// True while the event is signalled.
     pub fn is_set(&self) -> bool {
-        *self.state.signalled.lock()
+        *self.state.signalled()
     }
 
     /// Waits until the event is signalled.
     pub fn wait(&self) {
-        let mut signalled = self.state.signalled.lock();
-        while !*signalled {
-            self.state.changed.wait(&mut signalled);
-        }
+        let signalled = self.state.signalled();
+        let mut signalled = self
+            .state
+            .changed
+            .wait_while(signalled, |signalled| !*signalled)
+            .unwrap_or_else(PoisonError::into_inner);
         self.consume(&mut signalled);
     }
 
@@ -209,23 +213,28 @@ impl Event {
     /// Waits until the event is signalled or `deadline` has passed (`None`: for ever); true if it
     /// was signalled. Reads no clock when the event is signalled already.
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
-        let mut signalled = self.state.signalled.lock();
+        let mut signalled = self.state.signalled();
         while !*signalled {
-            let timed_out = match deadline {
-                Some(deadline) => self
+            signalled = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return false;
+                    }
+                    let (guard, _) = self
+                        .state
+                        .changed
+                        .wait_timeout(signalled, left)
+                        .unwrap_or_else(PoisonError::into_inner);
+                    guard
+                }
+                // A timeout too long to represent is a wait without one.
+                None => self
                     .state
                     .changed
-                    .wait_until(&mut signalled, deadline)
-                    .timed_out(),
-                // A timeout too long to represent is a wait without one.
-                None => {
-                    self.state.changed.wait(&mut signalled);
-                    false
-                }
+                    .wait(signalled)
+                    .unwrap_or_else(PoisonError::into_inner),
             };
-            if timed_out && !*signalled {
-                return false;
-            }
         }
         self.consume(&mut signalled);
         true
@@ -239,6 +248,16 @@ impl Event {
     }
 }
 
+impl State {
+    /// The flag, locked. A panic under the lock cannot leave a `bool` half written: a poisoned
+    /// lock is taken as it is.
+    fn signalled(&self) -> MutexGuard<'_, bool> {
+        self.signalled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,7 +266,7 @@ mod tests {
     /// An event's shared state, not registered anywhere.
     fn state() -> Arc<State> {
         Arc::new(State {
-            signalled: Mutex::new(false),
+            signalled: std::sync::Mutex::new(false),
             changed: Condvar::new(),
             reset: EventReset::Manual,
             open: AtomicBool::new(true),

@@ -43,7 +43,7 @@ fn iid(which: u8) -> (GUID, bool) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 8 } else { 256 }))]
+    #![proptest_config(ProptestConfig::with_cases(if cfg!(miri) { 4 } else { 256 }))]
 
     #[test]
     fn the_count_follows_the_model(ops in prop::collection::vec(op(), 0..64)) {

@@ -487,7 +487,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 2 } else { 256 }))]
 
         /// Passing over what no rule can fault finds what running every rule finds, in the same
         /// order, in the recorder's log and in records alike.

@@ -452,7 +452,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 16 } else { 256 }))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(if cfg!(miri) { 2 } else { 256 }))]
 
         /// The walk over the entries counts what the plain walk over the records counts: from the
         /// call at `from` on, mostly counting on from that call's own index and maximum.

@@ -6,7 +6,7 @@
 //! What they prove, for the threads and operations each models:
 //!
 //! - exactly one `Release` sees the count reach zero, whatever AddRef, Release and
-//!   QueryInterface race with it;
+//!   QueryInterface race with it, spares given back in one step included;
 //! - every use of the object through any reference happens-before its value is dropped (the
 //!   value's data lives in a `loom::cell::UnsafeCell`, so a read not ordered before the drop's
 //!   write is reported as a data race: this is what a Relaxed decrement or a missing Acquire fence

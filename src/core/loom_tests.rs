@@ -86,6 +86,16 @@ fn use_then_release(block: Owned) -> bool {
     }
 }
 
+/// [`use_then_release`] on a new thread, counting in `frees` whether that freed the block.
+fn release_on_another_thread(block: Owned, frees: &Arc<AtomicUsize>) -> thread::JoinHandle<()> {
+    let frees = Arc::clone(frees);
+    thread::spawn(move || {
+        if use_then_release(block) {
+            frees.fetch_add(1, Ordering::Relaxed);
+        }
+    })
+}
+
 fn new_block() -> *const Block {
     Box::into_raw(Box::new(Block {
         count: RefCount::new(),
@@ -104,15 +114,7 @@ fn the_last_release_on_any_thread_frees_once_after_every_use() {
         assert_eq!(count.add_ref(), 3);
         let frees = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (0..2)
-            .map(|_| {
-                let mine = Owned(block);
-                let frees = Arc::clone(&frees);
-                thread::spawn(move || {
-                    if use_then_release(mine) {
-                        frees.fetch_add(1, Ordering::Relaxed);
-                    }
-                })
-            })
+            .map(|_| release_on_another_thread(Owned(block), &frees))
             .collect();
         if use_then_release(Owned(block)) {
             frees.fetch_add(1, Ordering::Relaxed);
@@ -136,13 +138,7 @@ fn spares_given_back_racing_the_last_other_release_free_once_after_every_use() {
             count.add_many(4);
             assert_eq!(count.add_ref(), 6);
             let frees = Arc::new(AtomicUsize::new(0));
-            let theirs = Owned(block);
-            let frees2 = Arc::clone(&frees);
-            let t = thread::spawn(move || {
-                if use_then_release(theirs) {
-                    frees2.fetch_add(1, Ordering::Relaxed);
-                }
-            });
+            let t = release_on_another_thread(Owned(block), &frees);
             // The holder reads the data through its own reference, gives back its spares (never
             // the last reference), then its own.
             // SAFETY: we hold a reference.

@@ -234,3 +234,61 @@ fn flags_and_strictness_are_part_of_the_replay() {
          .script(Script::new().cancel_progress_from(1))"
     );
 }
+
+/// The guide's example of a bug `Explore` finds (docs/testing-store-providers.md, "Explore"): when
+/// the user cancels while the folders are listed, it reports `Done(S_OK)`.
+struct GivesUpQuietly;
+
+impl SyncProvider for GivesUpQuietly {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |sync| {
+            for folder in 1..=2 {
+                if sync.progress(None, folder, 2).is_err() {
+                    return Ok(HResult::S_OK);
+                }
+            }
+            for message in 1..=3 {
+                sync.progress(None, message, 3)?;
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+/// `text` with what differs from run to run written as `<...>`: the exploration's time (after
+/// "scenarios in ") and the done event's handle value (after "event ").
+fn without_run_values(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut line = line.to_string();
+        for (after, until) in [(" scenarios in ", " "), (" event 0x", "")] {
+            if let Some(start) = line.find(after).map(|i| i + after.len()) {
+                let end = match until {
+                    "" => line.len(),
+                    u => line[start..].find(u).map_or(line.len(), |i| start + i),
+                };
+                line.replace_range(start..end, "<...>");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn the_guides_failure_is_what_assert_passed_prints() {
+    let guide = include_str!("../docs/testing-store-providers.md");
+    let shown = guide
+        .split("`assert_passed` fails with the smallest failing script")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("the guide shows what assert_passed prints, in a text block");
+    let printed = failure_message(|| {
+        Explore::new()
+            .run(|| MapiSync::new(GivesUpQuietly))
+            .assert_passed()
+    });
+    assert_eq!(without_run_values(&printed), without_run_values(shown));
+}

@@ -129,6 +129,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only, and long on Miri's clock")]
     fn the_same_seed_draws_the_same_scripts() {
         let draw = |seed| {
             let mut seen = Vec::new();
@@ -145,6 +146,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only, and long on Miri's clock")]
     fn a_failure_is_shrunk_and_shrinking_is_not_counted() {
         let (mut counted, mut shrinking) = (0, 0);
         let failure = explore(1, 500, 10, |s: &Script, shrunk| {

@@ -129,6 +129,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "safe code only, and long on Miri's clock")]
     fn simplifying_keeps_only_what_makes_it_fail() {
         // Fails whenever Progress 3 is answered MAPI_E_USER_CANCEL.
         let fails = |s: &Script| {

@@ -1,21 +1,15 @@
 //! `Expect` on a 100 000-call run: linear memory, and a diff a person can read.
 
-use std::ops::RangeInclusive;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
 
+use std::ops::RangeInclusive;
+
+use common::failure_of;
 use mapisync::testing::{Expect, RecordingCallback};
 use mapisync::{HResult, Handle};
 
 /// 100 000 calls natively; fewer under Miri, whose clock is far slower.
 const CALLS: u32 = if cfg!(miri) { 300 } else { 100_000 };
-
-fn failure_of(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should have failed");
-    match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
-    }
-}
 
 /// A recorder that saw `Progress 1..=CALLS of CALLS`, with `wrong(i)` in place of index `i`
 /// where given, then `Done(S_OK)`.

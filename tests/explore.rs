@@ -7,11 +7,13 @@
 // sync_handshake.rs, and Explore itself holds no unsafe code.
 #![cfg(not(miri))]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+use common::failure_of;
 use mapisync::testing::{Exploration, Explore, Script, SyncTest};
 use mapisync::{
     HResult, Handle, MapiSync, ProgressCallback, Result, Slot, SyncContext, SyncFlags,
@@ -89,15 +91,6 @@ impl SyncProvider for Planted {
 /// providers release nothing late.
 const GRACE: Duration = Duration::from_millis(50);
 
-/// The message `assert_passed` panics with.
-fn failure_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the exploration should fail");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default()
-}
-
 #[test]
 fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_cancel() {
     let exploration = Explore::new()
@@ -129,7 +122,7 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
     assert!(exploration.scenarios() > 12, "{exploration}");
     assert!(exploration.scenarios() <= 12 + 200, "{exploration}");
 
-    let message = failure_message(|| exploration.assert_passed());
+    let message = failure_of(|| exploration.assert_passed());
     assert!(
         message.contains("SyncTest::new().script(Script::new().cancel_progress_from(1))"),
         "{message}"

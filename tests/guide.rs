@@ -6,8 +6,9 @@
 // sync_handshake.rs.
 #![cfg(not(miri))]
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
 
+use common::failure_of;
 use mapisync::testing::{Expect, Explore, Script, SyncTest};
 use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
 
@@ -21,15 +22,6 @@ fn shown_after(intro: &str) -> &'static str {
         .and_then(|rest| rest.split("```text\n").nth(1))
         .and_then(|block| block.split("```").next())
         .unwrap_or_else(|| panic!("the guide shows a text block after {intro:?}"))
-}
-
-/// The message `f` panics with.
-fn failure_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should fail");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .unwrap_or_default()
 }
 
 /// `text` with what differs from run to run written as `<...>`: an exploration's time (after
@@ -91,7 +83,7 @@ fn a_provider_ignoring_cancel_fails_as_the_guide_shows() {
     let run = SyncTest::new()
         .script(Script::new().cancel_progress_from(3))
         .run(&store);
-    let printed = failure_message(|| run.assert_protocol());
+    let printed = failure_of(|| run.assert_protocol());
     assert_shown("A provider that ignores Cancel fails", &printed);
 }
 
@@ -104,7 +96,7 @@ fn a_wrong_expectation_prints_the_guides_diff() {
     });
     let run = SyncTest::new().run(&store);
     let expect = Expect::new().progress(1..=3, 3).done(HResult::S_OK);
-    let printed = failure_message(|| run.assert_calls(&expect));
+    let printed = failure_of(|| run.assert_calls(&expect));
     assert_shown("a wrong expectation prints a diff", &printed);
 }
 
@@ -130,7 +122,7 @@ impl SyncProvider for GivesUpQuietly {
 
 #[test]
 fn the_bug_explore_finds_fails_as_the_guide_shows() {
-    let printed = failure_message(|| {
+    let printed = failure_of(|| {
         Explore::new()
             .run(|| MapiSync::new(GivesUpQuietly))
             .assert_passed()

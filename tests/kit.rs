@@ -1,10 +1,12 @@
 //! The test kit against correct and deliberately broken providers: each breakage is caught with a
 //! message that says what happened.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+mod common;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
+use common::failure_of;
 use mapisync::testing::{
     Call, Checker, Expect, RecordingCallback, Script, Severity, SyncRun, SyncTest,
 };
@@ -42,15 +44,6 @@ where
     SyncTest::new()
         .timeout(timeout)
         .run(&MapiSync::new(Hand(body)))
-}
-
-/// The panic message of `f`, which must panic.
-fn failure_of(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should have failed");
-    match payload.downcast::<String>() {
-        Ok(s) => *s,
-        Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
-    }
 }
 
 fn assert_protocol_fails_with(run: &SyncRun, needles: &[&str]) {

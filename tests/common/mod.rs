@@ -1,8 +1,9 @@
-//! Helpers shared by the integration tests: a recording implementation, raw vtable calls, and a
-//! drop counter.
+//! Helpers shared by the integration tests: a recording implementation, raw vtable calls, a
+//! drop counter, and the message of a failed assertion.
 #![allow(dead_code)]
 
 use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -146,5 +147,14 @@ pub fn count_sync(store: &mapisync::MapiSync) -> u32 {
         let n = (unknown_vtbl(p).AddRef)(p) - 1;
         release(p);
         n
+    }
+}
+
+/// The panic message of `f`, which must panic (an assertion of the kit failing).
+pub fn failure_of(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("the assertion should have failed");
+    match payload.downcast::<String>() {
+        Ok(s) => *s,
+        Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
     }
 }

@@ -14,13 +14,15 @@ use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, Syn
 
 const GUIDE: &str = include_str!("../docs/testing-store-providers.md");
 
-/// The first text block of the guide after `intro`.
+/// The first text block of the guide after `intro` (with either line ending: a Windows checkout
+/// may have turned the guide's into CRLF).
 fn shown_after(intro: &str) -> &'static str {
     GUIDE
         .split(intro)
         .nth(1)
-        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|rest| rest.split("```text").nth(1))
         .and_then(|block| block.split("```").next())
+        .map(|block| block.trim_start_matches(['\r', '\n']))
         .unwrap_or_else(|| panic!("the guide shows a text block after {intro:?}"))
 }
 

@@ -114,7 +114,8 @@ impl Explore {
         self
     }
 
-    /// The seed the random scripts are drawn from: the same seed, the same scripts.
+    /// The seed the random scripts are drawn from: the same seed, the same scripts, on targets of
+    /// the same pointer width (a 32-bit build draws other scripts from it than a 64-bit one).
     pub fn seed(mut self, seed: u64) -> Explore {
         self.seed = seed;
         self

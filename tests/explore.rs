@@ -169,7 +169,7 @@ fn all_failures_goes_on_and_collects_every_failure_smallest_first() {
     }
     let message = failure_of(|| exploration.assert_passed());
     assert!(message.contains("failing script 3 of"), "{message}");
-    assert!(!message.contains("stops at the first"), "{message}");
+    assert!(!message.contains("stopped at the first"), "{message}");
 }
 
 #[test]

@@ -150,7 +150,10 @@ impl fmt::Display for Exploration {
             n => write!(f, "{n} failing scripts")?,
         }
         if self.stopped {
-            write!(f, " (it stops at the first: all_failures() goes on)")?;
+            write!(
+                f,
+                " (stopped at the first; all_failures() collects every one)"
+            )?;
         }
         writeln!(f)?;
         let count = self.failures.len();

@@ -374,7 +374,7 @@ fn at_the_defaults_a_hang_is_blamed_after_the_adaptive_deadline_and_says_so() {
     // The plain run takes milliseconds: the deadline is its floor, not the 5 s default.
     assert_eq!(
         exploration.deadline(),
-        Duration::from_secs(2),
+        Duration::from_millis(1500),
         "{exploration}"
     );
     assert_eq!(exploration.scenarios(), 2, "{exploration}");
@@ -382,8 +382,8 @@ fn at_the_defaults_a_hang_is_blamed_after_the_adaptive_deadline_and_says_so() {
     assert!(smallest.timed_out());
     let findings = smallest.verdict.summary();
     assert!(
-        findings.contains("did not finish within 2s (adaptive: 20x the plain run's ")
-            && findings.contains("at least 2s, at most 5s; set one with timeout())"),
+        findings.contains("did not finish within 1.5s (adaptive: 20x the plain run's ")
+            && findings.contains("at least 1.5s, at most 5s; set one with timeout())"),
         "{findings}"
     );
     assert!(

@@ -43,7 +43,7 @@ use crate::interfaces::sync::MapiSync;
 /// A scenario fails when the protocol check ([`strict`](Self::strict) if asked) or the host
 /// finds a problem, when the provider leaks a reference or a handle, or when it does not finish
 /// within the per-scenario deadline: the one set with [`timeout`](Self::timeout), exactly, or
-/// else 20 times the plain run's time, at least 2 s and at most 5 s (the plain run's own). A
+/// else 20 times the plain run's time, at least 1.5 s and at most 5 s (the plain run's own). A
 /// scenario that runs past such an adaptive deadline is blamed only when the plain run, run
 /// again right then, is still fast enough for it; otherwise it runs again under 5 s. A hung
 /// provider costs one deadline and no more: its worker is left behind and the exploration goes on.

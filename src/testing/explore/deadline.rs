@@ -11,7 +11,7 @@ pub(super) const DEFAULT: Duration = Duration::from_secs(5);
 pub(super) const FACTOR: u32 = 20;
 
 /// ...and never less than this: room for real work on a slow or busy machine.
-pub(super) const FLOOR: Duration = Duration::from_secs(2);
+pub(super) const FLOOR: Duration = Duration::from_millis(1500);
 
 /// The per-scenario deadline and why it is what it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,7 +96,8 @@ fn adaptive(plain: Duration) -> Duration {
 }
 
 impl fmt::Display for Deadline {
-    /// `2s (adaptive: 20x the plain run's 1.2ms, at least 2s, at most 5s)`.
+    /// `1.5s (adaptive: 20x the plain run's 1.2ms, at least 1.5s, at most 5s; set one with
+    /// timeout())`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?} ({})", self.limit, self.why)
     }
@@ -147,7 +148,7 @@ mod tests {
         assert_eq!(first.after_plain_run(DEFAULT).limit, DEFAULT);
         assert_eq!(
             first.after_plain_run(MS * 3 / 2).to_string(),
-            "2s (adaptive: 20x the plain run's 1.5ms, at least 2s, at most 5s; set one with \
+            "1.5s (adaptive: 20x the plain run's 1.5ms, at least 1.5s, at most 5s; set one with \
              timeout())"
         );
     }

@@ -143,10 +143,10 @@ fn all_failures_goes_on_and_collects_every_failure_smallest_first() {
         .grace(GRACE)
         .run(|| Planted::store(Bug::KeepsTheCallback));
     // Every scenario ran: the plain run, 9 Cancels, Cancel and E_FAIL to the Error, Done
-    // refused, 100 random.
+    // refused, 100 random (or as many as MAPISYNC_EXPLORE_CASES says).
     assert_eq!(
         exploration.scenarios(),
-        1 + 9 + 2 + 1 + 100,
+        1 + 9 + 2 + 1 + exploration.cases() as usize,
         "{exploration}"
     );
     let scripts: Vec<Script> = exploration
@@ -228,10 +228,14 @@ fn a_correct_provider_passes_every_scenario_and_the_count_is_exact() {
         .cases(100)
         .run(|| MapiSync::new(Fine));
     exploration.assert_passed();
-    // Plain run, 9 Progress, Cancel and E_FAIL to the Error, Done, 100 random.
-    assert_eq!(exploration.scenarios(), 1 + 9 + 2 + 1 + 100);
+    // Plain run, 9 Progress, Cancel and E_FAIL to the Error, Done, 100 random (or as many as
+    // MAPISYNC_EXPLORE_CASES says).
+    let scenarios = 1 + 9 + 2 + 1 + exploration.cases() as usize;
+    assert_eq!(exploration.scenarios(), scenarios);
     assert!(
-        exploration.to_string().contains("113 scenarios"),
+        exploration
+            .to_string()
+            .contains(&format!("{scenarios} scenarios")),
         "{exploration}"
     );
     assert!(
@@ -281,7 +285,10 @@ fn the_same_seed_runs_the_same_scenarios_and_finds_the_same_failures_with_any_jo
             })
         });
         exploration.assert_passed();
-        assert_eq!(exploration.scenarios(), 1 + 6 + 2 + 1 + 60);
+        assert_eq!(
+            exploration.scenarios(),
+            1 + 6 + 2 + 1 + exploration.cases() as usize
+        );
         let mut seen = seen.lock().unwrap().clone();
         assert_eq!(seen.len(), exploration.scenarios());
         seen.sort();
@@ -392,6 +399,43 @@ fn at_the_defaults_a_hang_is_blamed_after_the_adaptive_deadline_and_says_so() {
     );
 }
 
+/// Refused at its `Error`, it retries for 2 s, reporting its progress every 100 ms: slow, not
+/// hung, and busier than in its plain run (3 `Progress`, an `Error`, `Done`).
+struct RetriesSlowly;
+
+impl SyncProvider for RetriesSlowly {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |sync| {
+            for i in 1..=3 {
+                sync.progress(None, i, 3)?;
+            }
+            if let Err(e) = sync.error(HResult::MAPI_E_NETWORK_ERROR, None) {
+                if e.hresult() == HResult::MAPI_E_USER_CANCEL {
+                    return Err(e);
+                }
+                for i in 1..=20 {
+                    thread::sleep(Duration::from_millis(100));
+                    sync.progress(None, i, 20)?;
+                }
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+#[test]
+fn a_scenario_busier_than_the_plain_run_is_not_blamed_for_the_adaptive_deadline() {
+    let exploration = Explore::new().cases(0).run(|| MapiSync::new(RetriesSlowly));
+    assert!(
+        exploration.deadline() < Duration::from_secs(2),
+        "{exploration}"
+    );
+    // The retry ran past the adaptive deadline, made more calls than the plain run by then, and
+    // passed under the default.
+    exploration.assert_passed();
+    assert_eq!(exploration.scenarios(), 1 + 3 + 2 + 1);
+}
+
 #[test]
 fn the_environment_overrides_the_seed_and_the_cases() {
     let output = child(&[
@@ -454,6 +498,7 @@ fn explored_under_the_environment() {
         })
     });
     assert_eq!(passing.scenarios(), 1 + 6 + 2 + 1 + cases);
+    assert_eq!(passing.cases() as usize, cases);
     // The replay line carries both overrides.
     let test = thread::current().name().unwrap().to_owned();
     assert_eq!(

@@ -31,12 +31,23 @@ pub(super) enum Why {
     Default,
     /// Adapted to the plain run's time.
     Adaptive { plain: Duration },
-    /// The default, for a scenario that timed out under the adaptive deadline `adaptive` while
-    /// the plain run, run again, took `plain_again` (longer than the deadline allows for).
-    Rechecked {
-        adaptive: Duration,
-        plain_again: Duration,
-    },
+    /// The default, for a scenario that ran past the adaptive deadline `adaptive`, for
+    /// `reason`.
+    Rechecked { adaptive: Duration, reason: Recheck },
+}
+
+/// Why a scenario that ran past an adaptive deadline runs again under the default before it is
+/// blamed: the adaptive deadline was no fair measure of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Recheck {
+    /// It had made more calls than the whole plain run: it was working, on more than the plain
+    /// run did.
+    Busier { calls: u64, plain: u64 },
+    /// The plain run, run again, took this long: the machine is slower than when the deadline
+    /// was set.
+    Slower { plain_again: Duration },
+    /// The plain run, run again, failed: nothing to measure the machine by.
+    PlainFailed,
 }
 
 impl Deadline {
@@ -67,24 +78,25 @@ impl Deadline {
         }
     }
 
-    /// True when a scenario that timed out under this deadline is run again under the default
-    /// before it is blamed, because the plain run, run again, took `plain_again`: the machine is
-    /// now slower than when the deadline was set.
-    pub(super) fn needs_recheck(self, plain_again: Option<Duration>) -> bool {
-        match (self.why, plain_again) {
-            (Why::Adaptive { .. }, None) => self.limit < DEFAULT,
-            (Why::Adaptive { .. }, Some(again)) => adaptive(again) > self.limit,
-            _ => false,
-        }
+    /// True when the deadline is adaptive and shorter than the default: a scenario that runs
+    /// past it may be re-checked.
+    pub(super) fn is_shortened(self) -> bool {
+        matches!(self.why, Why::Adaptive { .. }) && self.limit < DEFAULT
     }
 
-    /// The default deadline a timed-out scenario is re-checked under.
-    pub(super) fn rechecked(self, plain_again: Duration) -> Deadline {
+    /// True when a plain run that took `plain_again` would have set no longer a deadline: the
+    /// machine is no slower than when this one was set.
+    pub(super) fn still_fits(self, plain_again: Duration) -> bool {
+        adaptive(plain_again) <= self.limit
+    }
+
+    /// The default deadline a scenario that ran past this one runs again under, for `reason`.
+    pub(super) fn rechecked(self, reason: Recheck) -> Deadline {
         Deadline {
             limit: DEFAULT,
             why: Why::Rechecked {
                 adaptive: self.limit,
-                plain_again,
+                reason,
             },
         }
     }
@@ -113,14 +125,23 @@ impl fmt::Display for Why {
                 "adaptive: {FACTOR}x the plain run's {plain:.1?}, at least {FLOOR:?}, at most \
                  {DEFAULT:?}; set one with timeout()"
             ),
-            Why::Rechecked {
-                adaptive,
-                plain_again,
-            } => write!(
-                f,
-                "the default: it ran past the adaptive {adaptive:?}, and was run again under the \
-                 default as the plain run, run again, took {plain_again:.1?}"
-            ),
+            Why::Rechecked { adaptive, reason } => {
+                write!(
+                    f,
+                    "the default: it ran past the adaptive {adaptive:?} and ran again under the \
+                     default, as "
+                )?;
+                match reason {
+                    Recheck::Busier { calls, plain } => write!(
+                        f,
+                        "it had made {calls} calls, more than the plain run's {plain}"
+                    ),
+                    Recheck::Slower { plain_again } => {
+                        write!(f, "the plain run, run again, took {plain_again:.1?}")
+                    }
+                    Recheck::PlainFailed => write!(f, "the plain run, run again, failed"),
+                }
+            }
         }
     }
 }
@@ -135,7 +156,7 @@ mod tests {
     fn a_set_deadline_is_used_exactly_and_never_rechecked() {
         let set = Deadline::first(Some(MS * 100));
         assert_eq!(set.after_plain_run(MS), set);
-        assert!(!set.needs_recheck(None) && !set.needs_recheck(Some(DEFAULT)));
+        assert!(!set.is_shortened());
         assert_eq!(set.to_string(), "100ms (set with timeout())");
     }
 
@@ -143,9 +164,11 @@ mod tests {
     fn the_adaptive_deadline_only_shortens_the_default_for_a_fast_plain_run() {
         let first = Deadline::first(None);
         assert_eq!(first.limit, DEFAULT);
+        assert!(!first.is_shortened());
         assert_eq!(first.after_plain_run(MS).limit, FLOOR);
         assert_eq!(first.after_plain_run(MS * 150).limit, MS * 3000);
         assert_eq!(first.after_plain_run(DEFAULT).limit, DEFAULT);
+        assert!(!first.after_plain_run(DEFAULT).is_shortened());
         assert_eq!(
             first.after_plain_run(MS * 3 / 2).to_string(),
             "1.5s (adaptive: 20x the plain run's 1.5ms, at least 1.5s, at most 5s; set one with \
@@ -156,13 +179,25 @@ mod tests {
     #[test]
     fn a_timeout_is_rechecked_when_the_machine_got_slower() {
         let adaptive = Deadline::first(None).after_plain_run(MS);
-        assert!(adaptive.needs_recheck(None), "no plain run to compare with");
-        assert!(!adaptive.needs_recheck(Some(MS * 2)));
-        assert!(adaptive.needs_recheck(Some(MS * 101)));
-        let full = Deadline::first(None).after_plain_run(DEFAULT);
-        assert!(!full.needs_recheck(None), "already the default");
-        let again = adaptive.rechecked(MS * 101);
+        assert!(adaptive.is_shortened());
+        assert!(adaptive.still_fits(MS * 2) && adaptive.still_fits(MS * 75));
+        assert!(!adaptive.still_fits(MS * 76));
+        let again = adaptive.rechecked(Recheck::Slower {
+            plain_again: MS * 80,
+        });
         assert_eq!(again.limit, DEFAULT);
-        assert!(!again.needs_recheck(None));
+        assert!(!again.is_shortened());
+        assert_eq!(
+            again.to_string(),
+            "5s (the default: it ran past the adaptive 1.5s and ran again under the default, as \
+             the plain run, run again, took 80.0ms)"
+        );
+        let busier = adaptive.rechecked(Recheck::Busier {
+            calls: 14,
+            plain: 10,
+        });
+        assert!(busier
+            .to_string()
+            .ends_with("as it had made 14 calls, more than the plain run's 10)"));
     }
 }

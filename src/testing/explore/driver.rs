@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::Instant;
 
-use super::deadline::Deadline;
+use super::deadline::{Deadline, Recheck};
 use super::scenario::{self, Outcome, Settings};
 use super::ExploreProgress;
 use crate::interfaces::sync::MapiSync;
@@ -18,6 +18,8 @@ pub(super) struct Driver<M, O> {
     pub(super) settings: Settings,
     pub(super) deadline: Deadline,
     pub(super) progress: ExploreProgress,
+    /// How many calls the plain run made: a scenario that made more was not hung.
+    pub(super) plain_calls: u64,
     jobs: usize,
     make_store: M,
     observe: O,
@@ -39,6 +41,7 @@ where
                 failures: 0,
                 elapsed: std::time::Duration::ZERO,
             },
+            plain_calls: 0,
             jobs: jobs.max(1),
             make_store,
             observe,
@@ -83,25 +86,37 @@ where
         Some(self.one(script)).filter(Outcome::failed)
     }
 
-    /// A scenario that ran past an adaptive deadline is blamed only if the plain run, run again
-    /// now, is still as fast as the deadline assumed; else it runs again under the default.
+    /// A scenario that ran past an adaptive deadline is blamed only when that deadline was a
+    /// fair measure of it: it had made no more calls than the whole plain run, and the plain
+    /// run, run again now, still fits the deadline. Otherwise it runs again under the default.
     fn settle(&mut self, script: &Script, outcome: Outcome) -> Outcome {
-        // Only an adaptive deadline shorter than the default is re-checked.
-        if !outcome.timed_out || !self.deadline.needs_recheck(None) {
+        if !outcome.timed_out || !self.deadline.is_shortened() {
             return outcome;
         }
-        let default = Deadline::first(None);
-        let plain = scenario::run(
-            &self.settings,
-            &default,
-            &(self.make_store)(),
-            &Script::new(),
-        );
-        let again = (!plain.failed()).then_some(plain.elapsed);
-        if !self.deadline.needs_recheck(again) {
-            return outcome;
-        }
-        let rechecked = self.deadline.rechecked(plain.elapsed);
+        let calls = outcome.counts.total();
+        let reason = if calls > self.plain_calls {
+            Recheck::Busier {
+                calls,
+                plain: self.plain_calls,
+            }
+        } else {
+            let plain = scenario::run(
+                &self.settings,
+                &Deadline::first(None),
+                &(self.make_store)(),
+                &Script::new(),
+            );
+            if plain.failed() {
+                Recheck::PlainFailed
+            } else if self.deadline.still_fits(plain.elapsed) {
+                return outcome;
+            } else {
+                Recheck::Slower {
+                    plain_again: plain.elapsed,
+                }
+            }
+        };
+        let rechecked = self.deadline.rechecked(reason);
         scenario::run(&self.settings, &rechecked, &(self.make_store)(), script)
     }
 

@@ -58,6 +58,7 @@ pub struct Exploration {
     pub(super) scenarios: usize,
     pub(super) elapsed: Duration,
     pub(super) seed: u64,
+    pub(super) cases: u32,
     /// The count of random cases, when the environment set it.
     pub(super) cases_from_env: Option<u32>,
     pub(super) deadline: Deadline,
@@ -90,6 +91,13 @@ impl Exploration {
     /// the one given to [`Explore::seed`](super::Explore::seed).
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// How many random scripts were asked for: `MAPISYNC_EXPLORE_CASES`'s when set, else the
+    /// count given to [`Explore::cases`](super::Explore::cases) (fewer ran if the exploration
+    /// stopped at a failure).
+    pub fn cases(&self) -> u32 {
+        self.cases
     }
 
     /// The per-scenario deadline after the plain run: the one set with

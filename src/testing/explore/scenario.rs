@@ -49,6 +49,13 @@ pub(super) struct Counts {
     pub(super) done: u64,
 }
 
+impl Counts {
+    /// Every call counted.
+    pub(super) fn total(self) -> u64 {
+        self.progress + self.error + self.done
+    }
+}
+
 /// The finding of a scenario that did not finish within `deadline`: the one place it is made.
 pub(super) fn timed_out(deadline: &Deadline) -> Finding {
     Finding {

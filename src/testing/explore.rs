@@ -215,7 +215,7 @@ impl Explore {
         }
         let systematic = systematic(counts);
         driver.progress.planned += systematic.len();
-        if !(stop && !failures.is_empty()) {
+        if !stop || failures.is_empty() {
             let outcomes = driver.batch(&systematic, stop);
             scenarios += outcomes.len();
             for (script, outcome) in systematic.into_iter().zip(outcomes) {
@@ -224,7 +224,7 @@ impl Explore {
                 }
             }
         }
-        if !(stop && !failures.is_empty()) && cases > 0 {
+        if (!stop || failures.is_empty()) && cases > 0 {
             let bound = counts.progress.max(counts.error).max(counts.done) + 1;
             let drawn = random::draw(seed, cases, bound);
             let scripts: Vec<Script> = drawn.iter().map(random::Drawn::script).collect();

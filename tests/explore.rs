@@ -125,14 +125,17 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
         message.contains("#0 Progress 1/3 \"Hierarchy\" -> MAPI_E_USER_CANCEL"),
         "{message}"
     );
-    // The shell line that replays it names the seed and this test, as libtest names its thread.
+    // The shell line that replays it names the seed (and the count of cases, when the
+    // environment set it) and this test, as libtest names its thread.
+    let replay = exploration.replay_command();
+    assert!(message.contains(&format!("\n    {replay}\n")), "{message}");
+    let seed = format!("MAPISYNC_EXPLORE_SEED={} ", exploration.seed());
+    let cases = match std::env::var("MAPISYNC_EXPLORE_CASES") {
+        Ok(cases) if !cases.is_empty() => format!("MAPISYNC_EXPLORE_CASES={cases} "),
+        _ => String::new(),
+    };
     let test = thread::current().name().unwrap().to_owned();
-    let replay = format!(
-        "MAPISYNC_EXPLORE_SEED={} cargo test {test} -- --exact",
-        exploration.seed()
-    );
-    assert!(message.contains(&replay), "{message}");
-    assert_eq!(exploration.replay_command(), replay);
+    assert_eq!(replay, format!("{seed}{cases}cargo test {test} -- --exact"));
 }
 
 #[test]
@@ -433,7 +436,10 @@ fn a_scenario_busier_than_the_plain_run_is_not_blamed_for_the_adaptive_deadline(
     // The retry ran past the adaptive deadline, made more calls than the plain run by then, and
     // passed under the default.
     exploration.assert_passed();
-    assert_eq!(exploration.scenarios(), 1 + 3 + 2 + 1);
+    assert_eq!(
+        exploration.scenarios(),
+        1 + 3 + 2 + 1 + exploration.cases() as usize
+    );
 }
 
 #[test]
@@ -519,7 +525,10 @@ fn flags_and_strictness_are_part_of_the_replay() {
         .grace(GRACE)
         .all_failures()
         .run(|| Planted::store(Bug::KeepsTheCallback));
-    assert_eq!(exploration.scenarios(), 1 + 3 + 1);
+    assert_eq!(
+        exploration.scenarios(),
+        1 + 3 + 1 + exploration.cases() as usize
+    );
     assert_eq!(
         exploration.replay(&exploration.failures()[0].script),
         "SyncTest::new().flags(SyncFlags::DOWNLOAD_HIERARCHY).strict()\

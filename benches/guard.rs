@@ -287,7 +287,7 @@ fn main() {
             _ => format!("{limit:.2}x the floor, fixed"),
         };
         println!(
-            "{:<24} {:>12} {:>10} {:>7.3} {:>7.3}  {}  ({note})",
+            "{:<24} {:>12} {:>10} {:>7.3} {:>7.3}  {:<4}  ({note})",
             check.label,
             instructions(measured.ours),
             instructions(measured.baseline),
@@ -296,11 +296,14 @@ fn main() {
             if over { "OVER" } else { "ok" },
         );
         if over {
-            failures.push(format!(
+            failures.push((
+                check,
+                format!(
                 "{}: {} instructions, {ratio:.3}x its baseline's {}, over the limit {limit:.3}x",
                 check.label,
                 instructions(measured.ours),
                 instructions(measured.baseline),
+            ),
             ));
         }
         if let Limit::Pinned(_) = check.limit {
@@ -317,11 +320,19 @@ fn main() {
         return;
     }
     if !failures.is_empty() {
-        eprintln!("speed guard FAILED: an operation placed for speed got slower");
-        for failure in &failures {
-            eprintln!("  {failure}");
+        eprintln!("speed guard FAILED: what was placed for speed costs more than its limit");
+        for (check, line) in &failures {
+            eprintln!("  {line}");
+            match check.limit {
+                Limit::Floor(_) => eprintln!(
+                    "    a call's limit is fixed: at most {CALL_LIMIT}x the hand-written floor's same call (docs/performance.md)"
+                ),
+                Limit::Pinned(_) => eprintln!(
+                    "    if the change is meant, pin the new ratio in benches/guard.rs: `cargo bench -p mapisync-benches --bench guard -- --ratios` prints it"
+                ),
+            }
         }
-        eprintln!("(docs/performance.md, \"The speed guard\": if the change is meant, re-measure with `cargo bench -p mapisync-benches --bench guard -- --ratios`)");
+        eprintln!("(docs/performance.md, \"The speed guard\")");
         std::process::exit(1);
     }
     println!(

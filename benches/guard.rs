@@ -103,15 +103,16 @@ const OPERATIONS: &[Operation] = &[
 enum Limit {
     /// At most this many times its floor's count.
     Floor(f64),
-    /// Its ratio to its floor at most [`KIT_SLACK`] times this pinned ratio.
-    Pinned(f64),
+    /// Its ratio to its floor at most [`KIT_SLACK`] times this pinned ratio, the value of the
+    /// constant named.
+    Pinned(f64, &'static str),
 }
 
 impl Limit {
     fn ratio(self) -> f64 {
         match self {
             Limit::Floor(limit) => limit,
-            Limit::Pinned(pinned) => pinned * KIT_SLACK,
+            Limit::Pinned(pinned, _) => pinned * KIT_SLACK,
         }
     }
 }
@@ -160,14 +161,14 @@ const CHECKS: &[Check] = &[
         label: "SyncTest cycle",
         ours: "sync_test_cycle/mapisync",
         baseline: "sync_test_cycle/floor",
-        limit: Limit::Pinned(SYNC_TEST_CYCLE_PINNED),
+        limit: Limit::Pinned(SYNC_TEST_CYCLE_PINNED, "SYNC_TEST_CYCLE_PINNED"),
         samples: KIT_SAMPLES,
     },
     Check {
         label: "host round trip",
         ours: "round_trip/mapisync",
         baseline: "round_trip/floor",
-        limit: Limit::Pinned(ROUND_TRIP_PINNED),
+        limit: Limit::Pinned(ROUND_TRIP_PINNED, "ROUND_TRIP_PINNED"),
         samples: KIT_SAMPLES,
     },
 ];
@@ -274,14 +275,14 @@ fn main() {
     let mut pins = Vec::new();
     for check in CHECKS {
         let samples = match check.limit {
-            Limit::Pinned(_) if pinning => PIN_SAMPLES,
+            Limit::Pinned(..) if pinning => PIN_SAMPLES,
             _ => check.samples,
         };
         let measured = measure(check, samples);
         let (ratio, limit) = (measured.ratio(), check.limit.ratio());
         let over = ratio > limit;
         let note = match (check.limit, measured.spread) {
-            (Limit::Pinned(pinned), Some((low, high))) => format!(
+            (Limit::Pinned(pinned, _), Some((low, high))) => format!(
                 "pinned {pinned:.2} + 10 %; median of {samples}, ratios {low:.2}..{high:.2}"
             ),
             _ => format!("{limit:.2}x the floor, fixed"),
@@ -296,26 +297,23 @@ fn main() {
             if over { "OVER" } else { "ok" },
         );
         if over {
-            failures.push((
-                check,
-                format!(
-                "{}: {} instructions, {ratio:.3}x its baseline's {}, over the limit {limit:.3}x",
-                check.label,
-                instructions(measured.ours),
-                instructions(measured.baseline),
-            ),
-            ));
+            let (ours, baseline) = (instructions(measured.ours), instructions(measured.baseline));
+            let line = format!(
+                "{}: {ours} instructions, {ratio:.3}x its baseline's {baseline}, over the limit {limit:.3}x",
+                check.label
+            );
+            failures.push((check, line));
         }
-        if let Limit::Pinned(_) = check.limit {
-            pins.push((check.label, ratio));
+        if let Limit::Pinned(pinned, constant) = check.limit {
+            pins.push((check.label, constant, pinned, ratio));
         }
     }
     println!("baselines: the hand-written vtable floor (benches/common/mod.rs, `Floor`) for the calls; for the kit, a bare thread (benches/kit_ops.rs)");
 
     if pinning {
-        println!("the kit's ratios measured now (to pin in benches/guard.rs):");
-        for (label, ratio) in pins {
-            println!("  {label}: {ratio:.2}");
+        println!("the kit's ratios now, to pin in benches/guard.rs after an intended change:");
+        for (label, constant, pinned, ratio) in pins {
+            println!("  const {constant}: f64 = {ratio:.2};  // {label}; pinned now: {pinned:.2}");
         }
         return;
     }
@@ -327,7 +325,7 @@ fn main() {
                 Limit::Floor(_) => eprintln!(
                     "    a call's limit is fixed: at most {CALL_LIMIT}x the hand-written floor's same call (docs/performance.md)"
                 ),
-                Limit::Pinned(_) => eprintln!(
+                Limit::Pinned(..) => eprintln!(
                     "    if the change is meant, pin the new ratio in benches/guard.rs: `cargo bench -p mapisync-benches --bench guard -- --ratios` prints it"
                 ),
             }

@@ -3,6 +3,7 @@
 //! `SynchronizeInBackground`.
 
 pub(crate) mod event;
+pub(crate) mod finding;
 pub(crate) mod report;
 pub(crate) mod simulated;
 pub(crate) mod watcher;

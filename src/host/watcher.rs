@@ -6,6 +6,7 @@
 //! (a recording callback records a refused call itself, in its place in the order).
 
 use core::mem::ManuallyDrop;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -19,8 +20,9 @@ use crate::core::hresult::HResult;
 use crate::core::text::read_text;
 use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
+use crate::host::worker::panic_being_reported;
 use crate::interfaces::progress_callback::raw::{
-    add_references, raw_callback, raw_value, release_spares, RawProgress,
+    add_references, raw_callback, raw_value, reference_count, release_spares, RawProgress,
 };
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
@@ -43,6 +45,11 @@ pub(crate) struct Seen {
     held_more: Vec<Event>,
     /// Handles that were open when `Done` reached the callback behind and closed when it returned.
     pub(crate) closed_by_callback: Vec<Handle>,
+    /// The message of a panic of the provider's `SyncWorker` work, reported with this `Done`.
+    pub(crate) work_panicked: Option<String>,
+    /// Calls made after `SynchronizeInBackground` returned while the provider held no reference
+    /// on the watcher: the first call's slot, and how many.
+    pub(crate) after_release: Option<(Slot, u32)>,
 }
 
 impl Seen {
@@ -72,6 +79,8 @@ impl DoneWatch {
                 held_first: None,
                 held_more: Vec::new(),
                 closed_by_callback: Vec::new(),
+                work_panicked: None,
+                after_release: None,
             }),
             arrived: Condvar::new(),
         }
@@ -112,9 +121,36 @@ impl DoneWatch {
 struct Watcher {
     inner: ProgressCallback,
     watch: DoneWatch,
+    /// The watcher's own object once `SynchronizeInBackground` has returned (null before): from
+    /// then on the provider must hold a reference of its own for every call.
+    own: AtomicPtr<IMAPISyncProgressCallback>,
 }
 
 impl Watcher {
+    /// Notes a call made while the provider holds no reference on the watcher, once
+    /// `SynchronizeInBackground` has returned. Two loads on the way of every call: the count is
+    /// exact (a Rust-made object), and a Release that happened before the call is seen by it.
+    #[inline(always)]
+    fn check_held(&self, slot: Slot) {
+        let own = self.own.load(Ordering::Relaxed);
+        // SAFETY: `own` is this very object (`Watched::started`), alive during its own call.
+        if !own.is_null() && unsafe { reference_count::<Watcher>(own) } <= 1 + SPARES {
+            self.note_after_release(slot);
+        }
+    }
+
+    /// Notes a call through a callback the provider no longer held: out of line.
+    #[cold]
+    #[inline(never)]
+    fn note_after_release(&self, slot: Slot) {
+        guard(|| {
+            let mut seen = self.watch.seen.lock();
+            let (_, calls) = seen.after_release.get_or_insert((slot, 0));
+            *calls = calls.saturating_add(1);
+            Ok(())
+        });
+    }
+
     /// The vtable of the callback behind.
     fn inner_vtbl(&self) -> &IMAPISyncProgressCallbackVtbl {
         let p = self.inner.as_raw();
@@ -157,8 +193,19 @@ impl Watched {
             spared: Spared::new(Watcher {
                 inner,
                 watch: DoneWatch::new(),
+                own: AtomicPtr::new(core::ptr::null_mut()),
             }),
         }
+    }
+
+    /// `SynchronizeInBackground` has returned: from now on a call made while the provider holds
+    /// no reference on the watcher is noted (`CallAfterRelease`). Calls made during the start,
+    /// on the pointer the host lent, are the provider's right.
+    pub(crate) fn started(&self) {
+        let own = self.spared.callback().as_raw();
+        // SAFETY: as in `watch`.
+        let watcher = unsafe { raw_value::<Watcher>(own) };
+        watcher.own.store(own, Ordering::Relaxed);
     }
 
     /// The watcher, to hand the provider (the holder's own reference, not the spare).
@@ -268,6 +315,7 @@ unsafe impl RawProgress for Watcher {
     /// NULL text (nothing to note) makes the forward a jump.
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        self.check_held(Slot::Progress);
         // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
         // unchanged under the same contract.
         let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
@@ -280,6 +328,7 @@ unsafe impl RawProgress for Watcher {
 
     /// Forwarded unchanged; a refusal of over-long text is noted.
     unsafe fn error(&self, hr: HRESULT, text: *const WCHAR) -> HRESULT {
+        self.check_held(Slot::Error);
         // SAFETY: as in `progress`.
         let answer = unsafe { (self.inner_vtbl().Error)(self.inner.as_raw(), hr, text) };
         if HResult(answer).is_failure() && !text.is_null() {
@@ -294,6 +343,7 @@ unsafe impl RawProgress for Watcher {
     /// `SynchronizeInBackground` returned, and the handle still names that event); then the call
     /// is forwarded unchanged, and noted.
     unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
+        self.check_held(Slot::Done);
         let handle = Handle(event);
         // Kept under the notes' lock before forwarding: the host, which looks for it under the
         // same lock (`DoneWatch::event_for`), can never find the handle closed by the callback
@@ -321,6 +371,9 @@ unsafe impl RawProgress for Watcher {
             // `CreateEventW`, or the value was closed and given to a newer event).
             let closed_inside = held && seen.held(handle).is_some_and(|e| !e.handle_still_open());
             seen.calls.push((handle, HResult(hr)));
+            if let Some(message) = panic_being_reported() {
+                seen.work_panicked.get_or_insert(message);
+            }
             if closed_inside {
                 seen.closed_by_callback.push(handle);
             }

@@ -1,5 +1,6 @@
 //! `SyncWorker`: runs a provider's synchronization on its own thread and keeps the protocol.
 
+use std::cell::RefCell;
 use std::thread;
 
 use crate::core::error::{Error, Result};
@@ -210,22 +211,52 @@ fn worker_name() -> String {
     name
 }
 
+thread_local! {
+    /// While a worker thread reports a panic of its work (its `Error` and `Done`), the panic's
+    /// message: a host in the same process, called on this thread, learns that the
+    /// `E_UNEXPECTED` it is told is a caught panic, not a status the provider chose.
+    static PANIC_REPORTED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The message of the panic the calling thread's worker is reporting, if it is reporting one
+/// (see [`PANIC_REPORTED`]): asked by the host's callback on `Done`.
+pub(crate) fn panic_being_reported() -> Option<String> {
+    PANIC_REPORTED
+        .try_with(|reported| reported.try_borrow().ok().and_then(|m| m.clone()))
+        .ok()
+        .flatten()
+}
+
+/// Sets what [`panic_being_reported`] answers on this thread.
+fn report_panic(message: Option<String>) {
+    let _ = PANIC_REPORTED.try_with(|reported| {
+        if let Ok(mut reported) = reported.try_borrow_mut() {
+            *reported = message;
+        }
+    });
+}
+
 /// The body of the worker thread.
 fn run<F>(context: SyncContext, work: F, event: Event)
 where
     F: FnOnce(&SyncContext) -> Result<HResult>,
 {
-    let status = match catch("the synchronization work", || work(&context)) {
-        Ok(Ok(hr)) => hr,
-        Ok(Err(error)) => error.hresult(),
+    let (status, panicked) = match catch("the synchronization work", || work(&context)) {
+        Ok(Ok(hr)) => (hr, false),
+        Ok(Err(error)) => (error.hresult(), false),
         Err(panic) => {
+            let message = panic.to_string();
+            report_panic(Some(message.clone()));
             // The host's answer changes nothing: Done follows either way.
-            let _ = context.error_str(panic.hresult(), &panic.to_string());
-            panic.hresult()
+            let _ = context.error_str(panic.hresult(), &message);
+            (panic.hresult(), true)
         }
     };
     // Exactly one Done, whatever the host answers.
     let _ = context.request.callback.done(event.handle(), status);
+    if panicked {
+        report_panic(None);
+    }
     drop(context);
     event.set();
 }

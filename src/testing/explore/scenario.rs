@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use crate::core::sync_flags::SyncFlags;
+use crate::host::finding::{CatalogEntry, Finding};
 use crate::interfaces::sync::MapiSync;
 use crate::testing::harness::SyncTest;
 use crate::testing::record::Call;
 use crate::testing::script::Script;
-use crate::testing::verdict::{Finding, Severity, Verdict};
+use crate::testing::verdict::Verdict;
 
 /// How every scenario of one exploration runs.
 #[derive(Clone, Copy, Debug)]
@@ -66,26 +67,18 @@ pub(super) fn run(
     let timed_out =
         report.started.is_success() && !report.done_event.is_null() && !report.signalled;
     if timed_out {
-        verdict.push(Finding {
-            severity: Severity::Error,
-            seq: None,
-            what: format!(
+        verdict.push(Finding::new(
+            CatalogEntry::ScenarioTimedOut,
+            None,
+            format!(
                 "the scenario timed out: the synchronization did not finish within {:?}",
                 settings.timeout
             ),
-            expected: "Done and the done event signalled within the per-scenario timeout"
-                .to_owned(),
-        });
+        ));
     } else {
         // A worker still running holds what it holds: leaks are only counted once it is done.
-        for leak in run.leaks() {
-            verdict.push(Finding {
-                severity: Severity::Error,
-                seq: None,
-                what: leak,
-                expected: "every reference and handle released once the synchronization is done"
-                    .to_owned(),
-            });
+        for leak in run.left_behind() {
+            verdict.push(leak.to_finding());
         }
     }
     if let Some(counts) = count {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::{Call, Recorder};
 use mapisync::abi::{self, HANDLE, MAPISIB};
 use mapisync::{
-    Event, EventReset, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost,
+    Event, EventReset, HResult, Handle, HostProblem, MapiSync, ProgressCallback, Result, SimulatedHost,
     SyncFlags, SyncProvider, SyncRequest, SyncWorker, Unknown,
 };
 
@@ -337,12 +337,29 @@ fn work_that_errs_mid_sync_yields_one_done_with_its_hresult() {
 }
 
 #[test]
+fn work_that_reports_e_unexpected_itself_is_not_taken_for_a_panic() {
+    let (report, calls) = run_work(|sync| {
+        sync.error_str(HResult::E_UNEXPECTED, "the synchronization work panicked: not really")?;
+        Err(HResult::E_UNEXPECTED.into())
+    });
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.work_panicked, None);
+    assert_eq!(calls.len(), 2);
+}
+
+#[test]
 fn work_that_panics_yields_an_error_report_then_one_done() {
     let (report, calls) = run_work(|sync| {
         sync.progress(None, 1, 4)?;
         panic!("deliberate panic in the sync work");
     });
-    assert!(report.is_clean(), "{report}");
+    // The host survived, and the panic is a finding of its own: the provider has a bug.
+    let problems = report.host_problems();
+    assert!(
+        matches!(&problems[..], [HostProblem::WorkPanicked(m)] if m.contains("deliberate panic")),
+        "{report}"
+    );
+    assert_eq!(problems[0].code(), "work_panicked");
     assert_eq!(report.final_status(), Some(HResult::E_UNEXPECTED));
     assert_eq!(calls.len(), 3);
     match &calls[1] {

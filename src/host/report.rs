@@ -199,7 +199,7 @@ impl fmt::Display for HostProblem {
             ),
             HostProblem::WorkPanicked(message) => write!(
                 f,
-                "the synchronization work panicked ({message}); the worker reported E_UNEXPECTED"
+                "{message}; the worker caught it and reported E_UNEXPECTED through Error and Done"
             ),
             HostProblem::CallAfterRelease { first, calls } => write!(
                 f,

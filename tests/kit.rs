@@ -80,7 +80,10 @@ fn double_done_is_caught() {
     });
     assert_protocol_fails_with(
         &run,
-        &["error[done_repeated] at #1", "Done called again (the first Done was #0)"],
+        &[
+            "error[done_repeated] at #1",
+            "Done called again (the first Done was #0)",
+        ],
     );
 }
 

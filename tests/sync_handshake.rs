@@ -13,8 +13,8 @@ use std::time::Duration;
 use common::{Call, Recorder};
 use mapisync::abi::{self, HANDLE, MAPISIB};
 use mapisync::{
-    Event, EventReset, HResult, Handle, HostProblem, MapiSync, ProgressCallback, Result, SimulatedHost,
-    SyncFlags, SyncProvider, SyncRequest, SyncWorker, Unknown,
+    Event, EventReset, HResult, Handle, HostProblem, MapiSync, ProgressCallback, Result,
+    SimulatedHost, SyncFlags, SyncProvider, SyncRequest, SyncWorker, Unknown,
 };
 
 /// What a store saw of the requests that reached it.
@@ -339,7 +339,10 @@ fn work_that_errs_mid_sync_yields_one_done_with_its_hresult() {
 #[test]
 fn work_that_reports_e_unexpected_itself_is_not_taken_for_a_panic() {
     let (report, calls) = run_work(|sync| {
-        sync.error_str(HResult::E_UNEXPECTED, "the synchronization work panicked: not really")?;
+        sync.error_str(
+            HResult::E_UNEXPECTED,
+            "the synchronization work panicked: not really",
+        )?;
         Err(HResult::E_UNEXPECTED.into())
     });
     assert!(report.is_clean(), "{report}");

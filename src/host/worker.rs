@@ -1,6 +1,6 @@
 //! `SyncWorker`: runs a provider's synchronization on its own thread and keeps the protocol.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::thread;
 
 use crate::core::error::{Error, Result};
@@ -213,27 +213,25 @@ fn worker_name() -> String {
 
 thread_local! {
     /// While a worker thread reports a panic of its work (its `Error` and `Done`), the panic's
-    /// message: a host in the same process, called on this thread, learns that the
-    /// `E_UNEXPECTED` it is told is a caught panic, not a status the provider chose.
-    static PANIC_REPORTED: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// message, held by [`run`] on its stack for the whole report; null otherwise. A host in the
+    /// same process, called on this thread, learns that the `E_UNEXPECTED` it is told is a
+    /// caught panic, not a status the provider chose. A raw pointer: no destructor to register,
+    /// so asking costs every other thread's `Done` one thread-local read.
+    static PANIC_REPORTED: Cell<*const String> = const { Cell::new(core::ptr::null()) };
 }
 
 /// The message of the panic the calling thread's worker is reporting, if it is reporting one
 /// (see [`PANIC_REPORTED`]): asked by the host's callback on `Done`.
 pub(crate) fn panic_being_reported() -> Option<String> {
-    PANIC_REPORTED
-        .try_with(|reported| reported.try_borrow().ok().and_then(|m| m.clone()))
-        .ok()
-        .flatten()
+    let message = PANIC_REPORTED.try_with(Cell::get).ok()?;
+    // SAFETY: non-null only between `run`'s two `report_panic` calls on this thread, while the
+    // `String` it points to lives on `run`'s stack, unmoved and unchanged.
+    (!message.is_null()).then(|| unsafe { (*message).clone() })
 }
 
-/// Sets what [`panic_being_reported`] answers on this thread.
-fn report_panic(message: Option<String>) {
-    let _ = PANIC_REPORTED.try_with(|reported| {
-        if let Ok(mut reported) = reported.try_borrow_mut() {
-            *reported = message;
-        }
-    });
+/// Sets what [`panic_being_reported`] answers on this thread: `message` until the next call.
+fn report_panic(message: *const String) {
+    let _ = PANIC_REPORTED.try_with(|reported| reported.set(message));
 }
 
 /// The body of the worker thread.
@@ -241,21 +239,24 @@ fn run<F>(context: SyncContext, work: F, event: Event)
 where
     F: FnOnce(&SyncContext) -> Result<HResult>,
 {
-    let (status, panicked) = match catch("the synchronization work", || work(&context)) {
-        Ok(Ok(hr)) => (hr, false),
-        Ok(Err(error)) => (error.hresult(), false),
-        Err(panic) => {
-            let message = panic.to_string();
-            report_panic(Some(message.clone()));
+    let panicked = match catch("the synchronization work", || work(&context)) {
+        Ok(Ok(hr)) => Ok(hr),
+        Ok(Err(error)) => Ok(error.hresult()),
+        Err(panic) => Err((panic.hresult(), panic.to_string())),
+    };
+    let status = match &panicked {
+        Ok(hr) => *hr,
+        Err((hr, message)) => {
+            report_panic(message);
             // The host's answer changes nothing: Done follows either way.
-            let _ = context.error_str(panic.hresult(), &message);
-            (panic.hresult(), true)
+            let _ = context.error_str(*hr, message);
+            *hr
         }
     };
     // Exactly one Done, whatever the host answers.
     let _ = context.request.callback.done(event.handle(), status);
-    if panicked {
-        report_panic(None);
+    if panicked.is_err() {
+        report_panic(core::ptr::null());
     }
     drop(context);
     event.set();

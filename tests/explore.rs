@@ -106,7 +106,7 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
         "Script::new().cancel_progress_from(1)"
     );
     assert!(!smallest.timed_out());
-    let findings = smallest.verdict.summary();
+    let findings = smallest.verdict.to_string();
     assert!(
         findings.contains("still holds 1 reference(s)"),
         "{findings}"
@@ -161,7 +161,7 @@ fn a_hang_after_cancel_in_the_hierarchy_is_a_finding_and_does_not_stall_the_rest
     let smallest = &exploration.failures()[0];
     assert_eq!(smallest.script, Script::new().cancel_progress_from(1));
     assert!(smallest.timed_out());
-    let findings = smallest.verdict.summary();
+    let findings = smallest.verdict.to_string();
     assert!(
         findings.contains("timed out: the synchronization did not finish within 100ms"),
         "{findings}"

@@ -471,9 +471,9 @@ fn the_host_reports_providers_that_break_the_protocol() {
     let report = host.run(&silent, SyncFlags::empty(), callback());
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("Done was never called")),
+            .any(|p| p.code() == "done_missing"),
         "{report}"
     );
 
@@ -488,9 +488,13 @@ fn the_host_reports_providers_that_break_the_protocol() {
         Ok(event.handle())
     });
     let report = host.run(&twice, SyncFlags::empty(), callback());
-    let problems = report.problems().join("\n");
-    assert!(problems.contains("Done was called 2 times"), "{problems}");
-    assert!(problems.contains("not the done event"), "{problems}");
+    let codes: Vec<_> = report.host_problems().iter().map(|p| p.code()).collect();
+    assert!(codes.contains(&"done_repeated"), "{report}");
+    assert!(codes.contains(&"done_wrong_handle"), "{report}");
+    assert!(
+        report.to_string().contains("Done was called 2 times"),
+        "{report}"
+    );
 
     // Never signals and never calls Done: the host times out, and still closes the handle.
     let (stuck, _) = store(|_| Ok(Event::new(EventReset::Manual).handle()));
@@ -498,9 +502,9 @@ fn the_host_reports_providers_that_break_the_protocol() {
     assert!(!report.signalled);
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("not signalled")),
+            .any(|p| p.code() == "event_not_signalled"),
         "{report}"
     );
     assert!(!Event::is_open(report.done_event));
@@ -510,11 +514,11 @@ fn the_host_reports_providers_that_break_the_protocol() {
     let report = host.run(&no_handle, SyncFlags::empty(), callback());
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("wrote no done event")),
+            .any(|p| p.code() == "done_event_missing"),
         "{report}"
     );
-    assert_eq!(report.problems().len(), 2, "{report}"); // no handle, and so no Done with it
+    assert_eq!(report.host_problems().len(), 2, "{report}"); // no handle, and so no Done with it
     assert_eq!(report.closed, Ok(()), "nothing to close");
 }

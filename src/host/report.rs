@@ -315,6 +315,7 @@ impl SyncReport {
     }
 
     /// What went against the protocol, in words (warnings left out); empty for a clean run.
+    #[deprecated(note = "use host_problems: typed, each with its catalog code")]
     pub fn problems(&self) -> Vec<String> {
         self.host_problems()
             .iter()

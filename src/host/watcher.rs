@@ -127,16 +127,59 @@ struct Watcher {
 }
 
 impl Watcher {
-    /// Notes a call made while the provider holds no reference on the watcher, once
-    /// `SynchronizeInBackground` has returned. Two loads on the way of every call: the count is
-    /// exact (a Rust-made object), and a Release that happened before the call is seen by it.
+    /// True when the provider holds no reference on the watcher after `SynchronizeInBackground`
+    /// returned: a call now is one through a callback it no longer holds. Two loads on the way of
+    /// every call: the count is exact (a Rust-made object), and a Release that happened before
+    /// the call is seen by it.
     #[inline(always)]
-    fn check_held(&self, slot: Slot) {
+    fn released(&self) -> bool {
         let own = self.own.load(Ordering::Relaxed);
         // SAFETY: `own` is this very object (`Watched::started`), alive during its own call.
-        if !own.is_null() && unsafe { reference_count::<Watcher>(own) } <= 1 + SPARES {
+        !own.is_null() && unsafe { reference_count::<Watcher>(own) } <= 1 + SPARES
+    }
+
+    /// Notes a call made while [`released`](Self::released), if it is.
+    #[inline(always)]
+    fn check_held(&self, slot: Slot) {
+        if self.released() {
             self.note_after_release(slot);
         }
+    }
+
+    /// `Progress` forwarded unchanged; a refusal of over-long text is noted.
+    ///
+    /// # Safety
+    ///
+    /// As for [`RawProgress::progress`].
+    #[inline(always)]
+    unsafe fn forward_progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
+        // unchanged under the same contract.
+        let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
+        if HResult(hr).is_failure() && !text.is_null() {
+            // SAFETY: the provider's guarantee on `text` stands for this call.
+            unsafe { self.note_refusal(Slot::Progress, text, "pwcszProgress") };
+        }
+        hr
+    }
+
+    /// `Progress` while [`released`](Self::released): noted, then forwarded. Out of line, so
+    /// that the held path keeps its forward a jump.
+    ///
+    /// # Safety
+    ///
+    /// As for [`RawProgress::progress`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn progress_after_release(
+        &self,
+        text: *const WCHAR,
+        index: ULONG,
+        max: ULONG,
+    ) -> HRESULT {
+        self.note_after_release(Slot::Progress);
+        // SAFETY: the caller's guarantee.
+        unsafe { self.forward_progress(text, index, max) }
     }
 
     /// Notes a call through a callback the provider no longer held: out of line.
@@ -311,19 +354,17 @@ impl Drop for Spared {
 // catches its panics, a foreign one must not unwind by the ABI's rules), and the notes are taken
 // inside the panic boundary; `Watcher` is `Send + Sync`.
 unsafe impl RawProgress for Watcher {
-    /// Forwarded unchanged; a refusal of over-long text is noted. Inlined into the thunk, where
-    /// NULL text (nothing to note) makes the forward a jump.
+    /// Forwarded unchanged; a refusal of over-long text is noted, and a call through a callback
+    /// the provider no longer holds. Inlined into the thunk, where NULL text (nothing to note)
+    /// makes the forward a jump.
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
-        self.check_held(Slot::Progress);
-        // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
-        // unchanged under the same contract.
-        let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
-        if HResult(hr).is_failure() && !text.is_null() {
-            // SAFETY: the provider's guarantee on `text` stands for this call.
-            unsafe { self.note_refusal(Slot::Progress, text, "pwcszProgress") };
+        if self.released() {
+            // SAFETY: the caller's guarantee.
+            return unsafe { self.progress_after_release(text, index, max) };
         }
-        hr
+        // SAFETY: the caller's guarantee.
+        unsafe { self.forward_progress(text, index, max) }
     }
 
     /// Forwarded unchanged; a refusal of over-long text is noted.

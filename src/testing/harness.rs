@@ -337,6 +337,7 @@ impl SyncRun {
     }
 
     /// [`left_behind`](Self::left_behind), in words.
+    #[deprecated(note = "use left_behind: typed, each with its catalog code")]
     pub fn leaks(&self) -> Vec<String> {
         self.left_behind().iter().map(ToString::to_string).collect()
     }

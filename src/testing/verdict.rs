@@ -53,6 +53,7 @@ impl Verdict {
     }
 
     /// The findings alone, one per line, without the call log; `no findings` when there are none.
+    #[deprecated(note = "use findings() (each finding's Display) or the verdict's Display")]
     pub fn summary(&self) -> String {
         if self.findings.is_empty() {
             return "no findings".to_owned();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
-use crate::testing::diff::{Edit, Run};
+use crate::testing::diff::{Edit, EditRun};
 use crate::testing::record::{Call, Record, Text};
 
 /// A call's text as `Expect` compares it.
@@ -123,7 +123,12 @@ const MAX_DIFF_LINES: usize = 200;
 /// The diff, one line per call (`  ` both, `- ` only expected, `+ ` only actual), with matching
 /// runs longer than twice the context collapsed to `... N matching calls ...`, and at most
 /// [`MAX_DIFF_LINES`] lines.
-pub(super) fn render_diff(out: &mut String, runs: &[Run], expected: &[Shape], actual: &[Shape]) {
+pub(super) fn render_diff(
+    out: &mut String,
+    runs: &[EditRun],
+    expected: &[Shape],
+    actual: &[Shape],
+) {
     use std::fmt::Write;
     let mut lines = Lines {
         out,
@@ -189,7 +194,7 @@ impl Lines<'_> {
 
 /// The call log: whole up to [`FULL_LOG`] calls, else the calls within the context of a
 /// difference (at most [`MAX_DIFF_LINES`] of them), with the gaps counted.
-pub(super) fn render_log(out: &mut String, runs: &[Run], records: &[Record]) {
+pub(super) fn render_log(out: &mut String, runs: &[EditRun], records: &[Record]) {
     use std::fmt::Write;
     let _ = writeln!(out, "call log ({} calls):", records.len());
     let mut shown: Vec<std::ops::Range<usize>> = Vec::new();

@@ -241,7 +241,8 @@ impl Watched {
 
     /// `SynchronizeInBackground` has returned: from now on a call made while the provider holds
     /// no reference on the watcher is noted (`CallAfterRelease`). Calls made during the start,
-    /// on the pointer the host lent, are the provider's right.
+    /// on the pointer the host lent, are the provider's right; so, as a benefit of the doubt, are
+    /// the calls another thread made between the provider's return and this mark.
     pub(crate) fn started(&self) {
         let own = self.spared.callback().as_raw();
         // SAFETY: as in `watch`.

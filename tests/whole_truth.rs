@@ -164,8 +164,11 @@ fn calls_during_the_start_on_the_lent_pointer_are_legal() {
     run.assert_released();
 }
 
-/// A provider whose thread makes the calls `body` makes, then signals its event.
-struct Hand(fn(&ProgressCallback, Handle));
+/// The calls a provider's thread makes, given the callback and the done event's handle.
+type Body = fn(&ProgressCallback, Handle);
+
+/// A provider whose thread makes the calls its [`Body`] makes, then signals its event.
+struct Hand(Body);
 
 impl SyncProvider for Hand {
     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
@@ -183,7 +186,7 @@ impl SyncProvider for Hand {
 
 #[test]
 fn what_the_checker_and_the_host_both_see_is_one_finding() {
-    let cases: [(fn(&ProgressCallback, Handle), &[&str]); 4] = [
+    let cases: [(Body, &[&str]); 4] = [
         (
             |cb, event| {
                 let _ = cb.done(event, HResult::S_OK);

@@ -13,7 +13,7 @@ use crate::abi::{IUnknown, HRESULT, ULONG};
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
-use crate::testing::{Severity, SyncRun, SyncTest};
+use crate::testing::{CatalogEntry, Finding, Severity, SyncRun, SyncTest};
 
 /// `mapisync_run`: what one synchronization came to.
 pub struct Run {
@@ -27,7 +27,7 @@ impl Run {
     /// The outcome of a run that took place.
     fn ran(run: &SyncRun) -> Run {
         let verdict = run.verdict();
-        let leaks = run.leaks();
+        let leaks = run.left_behind();
         let report = run.report();
         let mut text = String::new();
         let mut errors = leaks.len();
@@ -40,7 +40,7 @@ impl Run {
             let _ = writeln!(text, "{finding}");
         }
         for leak in &leaks {
-            let _ = writeln!(text, "error: leak: {leak}");
+            let _ = writeln!(text, "{}", leak.to_finding());
         }
         let _ = writeln!(text, "host: {report}");
         let records = run.records();
@@ -58,10 +58,12 @@ impl Run {
 
     /// A store that does not expose `IMAPISync`: one finding, no run.
     fn no_sync(hr: HResult) -> Run {
-        let text = format!(
-            "error: the store does not expose IMAPISync (QueryInterface answered {hr}); \
-             expected: IMAPISync on the store object\ncall log (0 calls):\n"
+        let finding = Finding::new(
+            CatalogEntry::NoSyncInterface,
+            None,
+            format!("the store does not expose IMAPISync (QueryInterface answered {hr})"),
         );
+        let text = format!("{finding}\ncall log (0 calls):\n");
         Run::new(1, 0, HResult::E_UNEXPECTED, text)
     }
 

@@ -1,0 +1,41 @@
+//! `mapisync_make_store`: the factory `mapisync-check` loads from the shared library.
+
+use core::ffi::c_void;
+
+use mapisync::HResult;
+
+/// The folders each store walks.
+const FOLDERS: [&str; 4] = ["Inbox", "Sent Items", "Calendar", "Contacts"];
+
+/// One new store object per call, one reference in `*out` (the caller releases it): on Windows
+/// the whole message store, seen as IUnknown; elsewhere its `IMAPISync`, whose IUnknown it is.
+/// `E_POINTER` for a null `out`.
+///
+/// # Safety
+///
+/// `out` is null or valid for a pointer-sized write.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_make_store(out: *mut *mut c_void) -> i32 {
+    if out.is_null() {
+        return HResult::E_POINTER.0;
+    }
+    let store = new_store();
+    // SAFETY: `out` is not null, and the caller's guarantee makes it writable.
+    unsafe { out.write(store) };
+    HResult::S_OK.0
+}
+
+/// A new store with one reference, as a raw IUnknown pointer.
+#[cfg(windows)]
+fn new_store() -> *mut c_void {
+    let store: windows_core::IUnknown = crate::Store::new(&FOLDERS).into();
+    windows_core::Interface::into_raw(store)
+}
+
+/// A new store with one reference, as a raw IUnknown pointer.
+#[cfg(not(windows))]
+fn new_store() -> *mut c_void {
+    mapisync::MapiSync::new(crate::Folders::new(&FOLDERS))
+        .into_raw()
+        .cast()
+}

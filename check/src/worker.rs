@@ -1,0 +1,182 @@
+//! The worker: the same binary, started by the supervising process with a hidden first argument,
+//! that loads the provider and runs the exploration, reporting as it goes on its standard output,
+//! one marked line per message (the provider's own output may share the stream).
+//!
+//! Messages: `ready` (the factory made a store that answers IMAPISync), `plan P E` (Progress
+//! and Error calls in the plain run), `call N` (the Nth store is made: its scenario starts),
+//! `progress S PLANNED F`, `failure ...`, `replay I`, `timeline I SVG`, `done S MS SEED`, and
+//! `fatal MESSAGE` when the check cannot run.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use mapisync::testing::{Finding, SyncTest};
+use mapisync::SyncWorker;
+use mapisync::{Error, HResult, Handle, MapiSync, Result, Slot, SyncProvider, SyncRequest};
+
+use crate::options::Settings;
+use crate::outcome::{encode, Class, Failure, FindingLine};
+use crate::provider::Provider;
+use crate::timeline::timeline_svg;
+
+/// The first argument that makes the binary a worker.
+pub const WORKER: &str = "__worker";
+
+/// What starts each protocol line: the supervisor ignores lines without it.
+pub const MARK: &str = "\u{1e}mapisync-check\u{1e}";
+
+/// Sends one message.
+fn send(kind: &str, fields: &[&str]) {
+    let mut out = std::io::stdout().lock();
+    // A supervisor gone is a worker with nobody to report to: writes that fail are dropped.
+    let _ = writeln!(out, "\n{MARK}{}", encode(kind, fields));
+    let _ = out.flush();
+}
+
+/// The worker's `main`: `__worker LIBRARY ENTRY SKIP SETTINGS...`, where SKIP lists the
+/// stores (by number, comma-separated) that crashed a worker before.
+pub fn main(args: &[String]) -> ExitCode {
+    let [library, entry, skip, settings @ ..] = args else {
+        send("fatal", &["the worker's arguments are incomplete"]);
+        return ExitCode::from(2);
+    };
+    let Some(settings) = Settings::from_args(settings) else {
+        send("fatal", &["the worker's settings do not parse"]);
+        return ExitCode::from(2);
+    };
+    let skip: Vec<u64> = skip.split(',').filter_map(|n| n.parse().ok()).collect();
+    let provider = match Provider::load(Path::new(library), entry).and_then(|p| {
+        p.make()?;
+        Ok(p)
+    }) {
+        Ok(provider) => provider,
+        Err(e) => {
+            send("fatal", &[&e.0]);
+            return ExitCode::from(2);
+        }
+    };
+    send("ready", &[]);
+    explore(&provider, &settings, &skip);
+    ExitCode::SUCCESS
+}
+
+/// The store for the `n`th scenario: the provider's, or a stand-in for one that crashed a
+/// worker before (it passes, and the supervisor reports the crash).
+fn store(provider: &Provider, n: u64, skip: &[u64]) -> MapiSync {
+    send("call", &[&n.to_string()]);
+    if skip.contains(&n) {
+        return MapiSync::new(StandIn(None));
+    }
+    provider
+        .make()
+        .unwrap_or_else(|e| MapiSync::new(StandIn(Some(e.0))))
+}
+
+/// Runs the plain run for the plan, the exploration, and a replay of each failure reported.
+fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
+    let test = || {
+        let test = SyncTest::new()
+            .flags(settings.flags)
+            .timeout(Duration::from_millis(settings.timeout_ms));
+        if settings.strict {
+            test.strict()
+        } else {
+            test
+        }
+    };
+    if !skip.contains(&0) {
+        let run = test().run(&store(provider, 0, skip));
+        let count = |slot: Slot| {
+            run.records()
+                .iter()
+                .filter(|r| r.call.slot() == slot)
+                .count()
+        };
+        let (p, e) = (count(Slot::Progress), count(Slot::Error));
+        send("plan", &[&p.to_string(), &e.to_string()]);
+    }
+    let mut n = 0;
+    let exploration = settings.explore().run_observed(
+        || {
+            n += 1;
+            store(provider, n, skip)
+        },
+        |p| {
+            let fields = [p.scenarios, p.planned, p.failures].map(|v| v.to_string());
+            send("progress", &fields.each_ref().map(String::as_str));
+        },
+    );
+    let found = exploration.failures();
+    let reported = if settings.all_failures {
+        found
+    } else {
+        &found[..found.len().min(1)]
+    };
+    let _ = send("found", &[&found.len().to_string()]);
+    for failure in reported {
+        let text = failure.verdict.to_string();
+        let call_log = text
+            .split_once("call log (")
+            .map(|(_, log)| format!("call log ({log}"))
+            .unwrap_or_default();
+        let script = failure.script.to_string();
+        let failure = Failure {
+            class: Class::of(&script),
+            replay: exploration.replay(&failure.script),
+            script,
+            findings: failure
+                .verdict
+                .findings()
+                .iter()
+                .map(|f| FindingLine {
+                    code: finding_code(f),
+                    text: f.to_string(),
+                })
+                .collect(),
+            call_log,
+            timeline: None,
+            crashed: false,
+        };
+        let fields = failure.to_fields();
+        send(
+            "failure",
+            &fields.iter().map(String::as_str).collect::<Vec<_>>(),
+        );
+    }
+    for (i, failure) in reported.iter().enumerate() {
+        let i = i.to_string();
+        send("replay", &[&i]);
+        n += 1;
+        let run = test()
+            .script(failure.script.clone())
+            .run(&store(provider, n, skip));
+        send("timeline", &[&i, &timeline_svg(&run)]);
+    }
+    let ms = exploration.elapsed().as_millis().to_string();
+    let scenarios = exploration.scenarios().to_string();
+    send("done", &[&scenarios, &ms, &exploration.seed().to_string()]);
+}
+
+/// The catalog code of a finding, read from its `error[code]` form (the one place to change
+/// once `Finding::code()` is there: `Some(finding.code().to_owned())`).
+pub fn finding_code(finding: &Finding) -> Option<String> {
+    let text = finding.to_string();
+    let head = text.split(' ').next()?;
+    let code = head.split_once('[')?.1.strip_suffix(']')?;
+    Some(code.to_owned())
+}
+
+/// A store that stands in for the provider's: for a scenario that crashed a worker before, one
+/// that passes (`None`); for a factory that failed mid-run, one that fails to start, saying so.
+struct StandIn(Option<String>);
+
+impl SyncProvider for StandIn {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        match &self.0 {
+            Some(why) => Err(Error::new(HResult::E_FAIL, why.clone())),
+            None => SyncWorker::spawn(request, |_| Ok(HResult::S_OK)),
+        }
+    }
+}

@@ -192,12 +192,13 @@ impl Failure {
             self.replay.clone(),
             findings.join("\u{1e}"),
             self.call_log.clone(),
+            u8::from(self.crashed).to_string(),
         ]
     }
 
     /// From protocol fields.
     pub fn from_fields(fields: &[String]) -> Option<Failure> {
-        let [class, script, replay, findings, call_log] = fields else {
+        let [class, script, replay, findings, call_log, crashed] = fields else {
             return None;
         };
         let findings = findings
@@ -218,7 +219,7 @@ impl Failure {
             findings,
             call_log: call_log.clone(),
             timeline: None,
-            crashed: false,
+            crashed: crashed == "1",
         })
     }
 }
@@ -259,7 +260,7 @@ mod tests {
             ],
             call_log: "#0 Progress 1/2\n#1 Done".into(),
             timeline: None,
-            crashed: false,
+            crashed: true,
         };
         let fields = failure.to_fields();
         let refs: Vec<&str> = fields.iter().map(String::as_str).collect();

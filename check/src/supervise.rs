@@ -20,7 +20,7 @@ use crate::provider::Unusable;
 use crate::worker::{MARK, WORKER};
 
 /// Workers replaced before the check gives up on a provider that crashes in every scenario.
-const MAX_CRASHES: usize = 32;
+const MAX_CRASHES: usize = 64;
 
 /// Where an exploration is, for the progress line.
 pub trait Observer {
@@ -37,7 +37,8 @@ pub fn check(
 ) -> Result<Outcome, Unusable> {
     let started = Instant::now();
     let mut skip: Vec<u64> = Vec::new();
-    let mut crashes: Vec<Failure> = Vec::new();
+    // How the first worker the provider crashed ended.
+    let mut first_how: Option<String> = None;
     let mut plan: Option<(u64, u64)> = None;
     loop {
         let mut worker = Worker::start(library, entry, &skip, settings)?;
@@ -63,14 +64,21 @@ pub fn check(
                 "progress" => {
                     state.scenarios = number(0) as usize;
                     state.planned = number(1) as usize;
-                    observer.progress(
-                        state.scenarios,
-                        state.planned,
-                        number(2) as usize + crashes.len(),
-                    );
+                    observer.progress(state.scenarios, state.planned, number(2) as usize);
                 }
                 "found" => state.found = number(0) as usize,
-                "failure" => state.failures.extend(Failure::from_fields(&fields)),
+                "failure" => state
+                    .failures
+                    .extend(Failure::from_fields(&fields).map(|mut f| {
+                        if f.crashed {
+                            let how = first_how.as_deref().unwrap_or("it ended abnormally");
+                            f.findings[0].text = format!(
+                                "error[{CRASH_CODE}]: the provider crashed the process ({how}); \
+                             expected: a provider that returns failures, never crashes its host"
+                            );
+                        }
+                        f
+                    })),
                 "replay" => state.replaying = true,
                 "timeline" => {
                     if let Some(f) = state.failures.get_mut(number(0) as usize) {
@@ -85,9 +93,7 @@ pub fn check(
         }
         let status = worker.finish();
         if let Some((scenarios, seed)) = state.done {
-            let mut failures = crashes;
-            let found = failures.len() + state.found;
-            failures.extend(state.failures);
+            let (found, mut failures) = (state.found, state.failures);
             if !settings.all_failures {
                 failures.truncate(1);
             }
@@ -101,6 +107,7 @@ pub fn check(
             });
         }
         let how = describe(status);
+        first_how.get_or_insert_with(|| how.clone());
         if !state.ready {
             return Err(Unusable(format!(
                 "the factory `{entry}` crashed ({how}) making the first store: run it under a \
@@ -108,23 +115,17 @@ pub fn check(
             )));
         }
         match state.call {
-            Some(call) if !state.replaying && crashes.len() < MAX_CRASHES => {
-                let crash = crash_failure(&state, plan, call, &how, settings.cases);
-                if !crashes.iter().any(|c| c.script == crash.script) {
-                    crashes.push(crash);
-                }
-                skip.push(call);
-            }
+            Some(call) if !state.replaying && skip.len() < MAX_CRASHES => skip.push(call),
             _ => {
                 // A crash in a failure's replay, or too many crashes: what is known is reported.
-                let mut failures = crashes;
-                let found = failures.len() + state.found.max(state.failures.len());
-                if failures.is_empty() && state.failures.is_empty() {
-                    let call = state.call.unwrap_or(0);
-                    failures.push(crash_failure(&state, plan, call, &how, settings.cases));
-                }
+                let found = state.found.max(state.failures.len()).max(1);
                 let scenarios = state.scenarios;
-                failures.extend(state.failures);
+                let mut failures = if state.failures.is_empty() {
+                    let call = state.call.unwrap_or(0);
+                    vec![crash_failure(&state, plan, call, &how, settings.cases)]
+                } else {
+                    state.failures
+                };
                 if !settings.all_failures {
                     failures.truncate(1);
                 }
@@ -133,7 +134,7 @@ pub fn check(
                     elapsed: started.elapsed(),
                     seed: settings.seed,
                     failures,
-                    found: found.max(1),
+                    found,
                     crashes: skip.len() + 1,
                 });
             }

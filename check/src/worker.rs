@@ -13,11 +13,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use mapisync::testing::{Finding, SyncTest};
-use mapisync::SyncWorker;
 use mapisync::{Error, HResult, Handle, MapiSync, Result, Slot, SyncProvider, SyncRequest};
 
 use crate::options::Settings;
-use crate::outcome::{encode, Class, Failure, FindingLine};
+use crate::outcome::{encode, Class, Failure, FindingLine, CRASH_CODE};
 use crate::provider::Provider;
 use crate::timeline::timeline_svg;
 
@@ -62,16 +61,21 @@ pub fn main(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// What the stand-in for a store that crashed a worker answers `SynchronizeInBackground`: a
+/// value of its own, so that the scenario fails (and a random one is shrunk, every smaller
+/// script that crashes failing the same way) and its failure is known for a crash.
+const CRASHED: HResult = HResult(0xE0DE_DEAD_u32 as i32);
+
 /// The store for the `n`th scenario: the provider's, or a stand-in for one that crashed a
-/// worker before (it passes, and the supervisor reports the crash).
+/// worker before (it fails with [`CRASHED`]).
 fn store(provider: &Provider, n: u64, skip: &[u64]) -> MapiSync {
     send("call", &[&n.to_string()]);
     if skip.contains(&n) {
-        return MapiSync::new(StandIn(None));
+        return MapiSync::new(StandIn(CRASHED, String::new()));
     }
     provider
         .make()
-        .unwrap_or_else(|e| MapiSync::new(StandIn(Some(e.0))))
+        .unwrap_or_else(|e| MapiSync::new(StandIn(HResult::E_FAIL, e.0)))
 }
 
 /// Runs the plain run for the plan, the exploration, and a replay of each failure reported.
@@ -122,22 +126,33 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
             .map(|(_, log)| format!("call log ({log}"))
             .unwrap_or_default();
         let script = failure.script.to_string();
-        let failure = Failure {
-            class: Class::of(&script),
-            replay: exploration.replay(&failure.script),
-            script,
-            findings: failure
-                .verdict
-                .findings()
-                .iter()
+        let crashed = text.contains(&format!("{:08X}", CRASHED.as_u32()));
+        let findings = if crashed {
+            vec![FindingLine {
+                code: Some(CRASH_CODE.to_owned()),
+                text: format!("error[{CRASH_CODE}]: the provider crashed the process"),
+            }]
+        } else {
+            let verdict = failure.verdict.findings().iter();
+            verdict
                 .map(|f| FindingLine {
                     code: finding_code(f),
                     text: f.to_string(),
                 })
-                .collect(),
-            call_log,
+                .collect()
+        };
+        let failure = Failure {
+            class: Class::of(&script),
+            replay: exploration.replay(&failure.script),
+            script,
+            findings,
+            call_log: if crashed {
+                "call log: lost with the process".to_owned()
+            } else {
+                call_log
+            },
             timeline: None,
-            crashed: false,
+            crashed,
         };
         let fields = failure.to_fields();
         send(
@@ -146,6 +161,14 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
         );
     }
     for (i, failure) in reported.iter().enumerate() {
+        if failure
+            .verdict
+            .to_string()
+            .contains(&format!("{:08X}", CRASHED.as_u32()))
+        {
+            // Replayed, it would crash this worker too.
+            continue;
+        }
         let i = i.to_string();
         send("replay", &[&i]);
         n += 1;
@@ -168,15 +191,12 @@ pub fn finding_code(finding: &Finding) -> Option<String> {
     Some(code.to_owned())
 }
 
-/// A store that stands in for the provider's: for a scenario that crashed a worker before, one
-/// that passes (`None`); for a factory that failed mid-run, one that fails to start, saying so.
-struct StandIn(Option<String>);
+/// A store that stands in for the provider's and fails to start: for a scenario that crashed a
+/// worker before ([`CRASHED`]), for a factory that failed mid-run (`E_FAIL`, saying why).
+struct StandIn(HResult, String);
 
 impl SyncProvider for StandIn {
-    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
-        match &self.0 {
-            Some(why) => Err(Error::new(HResult::E_FAIL, why.clone())),
-            None => SyncWorker::spawn(request, |_| Ok(HResult::S_OK)),
-        }
+    fn synchronize_in_background(&self, _: SyncRequest) -> Result<Handle> {
+        Err(Error::new(self.0, self.1.clone()))
     }
 }

@@ -39,3 +39,40 @@ fn new_store() -> *mut c_void {
         .into_raw()
         .cast()
 }
+
+/// Fails: `E_OUTOFMEMORY`, nothing written.
+///
+/// # Safety
+///
+/// None: `out` is not touched.
+#[cfg(feature = "planted-crash")]
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_make_store_failing(_out: *mut *mut c_void) -> i32 {
+    HResult::E_OUTOFMEMORY.0
+}
+
+/// Says `S_OK` and writes NULL.
+///
+/// # Safety
+///
+/// `out` is null or valid for a pointer-sized write.
+#[cfg(feature = "planted-crash")]
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_make_store_null(out: *mut *mut c_void) -> i32 {
+    if !out.is_null() {
+        // SAFETY: the caller's guarantee.
+        unsafe { out.write(core::ptr::null_mut()) };
+    }
+    HResult::S_OK.0
+}
+
+/// Crashes the process.
+///
+/// # Safety
+///
+/// None: it never returns.
+#[cfg(feature = "planted-crash")]
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_make_store_crashing(_out: *mut *mut c_void) -> i32 {
+    std::process::abort()
+}

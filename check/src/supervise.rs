@@ -271,11 +271,8 @@ impl Worker {
                 let Ok(line) = line else { break };
                 // The provider's own output is passed through to the user.
                 match line.find(MARK) {
-                    Some(at) => {
-                        if send.send(line[at + MARK.len()..].to_owned()).is_err() {
-                            break;
-                        }
-                    }
+                    Some(at) if send.send(line[at + MARK.len()..].to_owned()).is_err() => break,
+                    Some(_) => {}
                     None if !line.is_empty() => eprintln!("{line}"),
                     None => {}
                 }

@@ -6,8 +6,8 @@ use mapisync::HResult;
 /// The replay's timeline as one SVG picture (the one function the HTML report draws with).
 pub fn timeline_svg(run: &SyncRun) -> String {
     let records = run.records();
-    let step = 56;
-    let width = 40 + step * records.len().max(1);
+    let step = 96;
+    let width = 80 + step * records.len().max(1);
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{width}\" \
          height=\"90\" viewBox=\"0 0 {width} 90\" role=\"img\" aria-label=\"call timeline\">\
@@ -15,7 +15,7 @@ pub fn timeline_svg(run: &SyncRun) -> String {
         width - 10
     );
     for (i, record) in records.iter().enumerate() {
-        let x = 30 + step * i;
+        let x = 50 + step * i;
         let (label, color) = match &record.call {
             Call::Progress { index, max, .. } => (format!("P {index}/{max}"), "#2b6cb0"),
             Call::Error { .. } => ("Error".to_owned(), "#c05621"),
@@ -33,6 +33,7 @@ pub fn timeline_svg(run: &SyncRun) -> String {
         ));
         if refused {
             let answer = record.answer.name().unwrap_or("failure");
+            let answer = answer.strip_prefix("MAPI_E_").unwrap_or(answer);
             svg.push_str(&format!(
                 "<text x=\"{x}\" y=\"70\" font-size=\"9\" fill=\"#c53030\" \
                  text-anchor=\"middle\">{answer}</text>"

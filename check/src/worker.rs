@@ -118,7 +118,7 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
     } else {
         &found[..found.len().min(1)]
     };
-    let _ = send("found", &[&found.len().to_string()]);
+    send("found", &[&found.len().to_string()]);
     for failure in reported {
         let text = failure.verdict.to_string();
         let call_log = text

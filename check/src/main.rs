@@ -14,6 +14,7 @@ mod html;
 mod junit;
 mod options;
 mod outcome;
+mod position;
 mod provider;
 mod supervise;
 mod timeline;

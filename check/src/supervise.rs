@@ -16,6 +16,7 @@ use crate::options::Settings;
 use crate::outcome::{
     decode, done_script, error_script, Class, Failure, FindingLine, Outcome, CRASH_CODE,
 };
+use crate::position::Position;
 use crate::provider::Unusable;
 use crate::worker::{MARK, WORKER};
 
@@ -41,7 +42,9 @@ pub fn check(
     let mut first_how: Option<String> = None;
     let mut plan: Option<(u64, u64)> = None;
     loop {
-        let mut worker = Worker::start(library, entry, &skip, settings)?;
+        let position = Position::new(skip.len())
+            .map_err(|e| Unusable(format!("cannot make the worker's position file: {e}")))?;
+        let mut worker = Worker::start(library, entry, &position, &skip, settings)?;
         let watchdog =
             Duration::from_millis(settings.timeout_ms.saturating_mul(4)) + Duration::from_secs(30);
         let mut state = State::default();
@@ -60,7 +63,6 @@ pub fn check(
                 }
                 "ready" => state.ready = true,
                 "plan" => plan = Some((number(0), number(1))),
-                "call" => state.call = Some(number(0)),
                 "progress" => {
                     state.scenarios = number(0) as usize;
                     state.planned = number(1) as usize;
@@ -92,6 +94,7 @@ pub fn check(
             }
         }
         let status = worker.finish();
+        state.call = position.read();
         if let Some((scenarios, seed)) = state.done {
             let (found, mut failures) = (state.found, state.failures);
             if !settings.all_failures {
@@ -248,6 +251,7 @@ impl Worker {
     fn start(
         library: &Path,
         entry: &str,
+        position: &Position,
         skip: &[u64],
         settings: &Settings,
     ) -> Result<Worker, Unusable> {
@@ -258,6 +262,7 @@ impl Worker {
             .arg(WORKER)
             .arg(library)
             .arg(entry)
+            .arg(position.path())
             .arg(skip.join(","))
             .args(settings.to_args())
             .stdin(Stdio::null())

@@ -3,20 +3,21 @@
 //! one marked line per message (the provider's own output may share the stream).
 //!
 //! Messages: `ready` (the factory made a store that answers IMAPISync), `plan P E` (Progress
-//! and Error calls in the plain run), `call N` (the Nth store is made: its scenario starts),
-//! `progress S PLANNED F`, `failure ...`, `replay I`, `timeline I SVG`, `done S MS SEED`, and
-//! `fatal MESSAGE` when the check cannot run.
+//! and Error calls in the plain run), `progress S PLANNED F` (at most every 50 ms), `failure ...`, `replay I`, `timeline I SVG`, `done S MS SEED`, and
+//! `fatal MESSAGE` when the check cannot run. Which store it is on goes to the position file
+//! ([`crate::position`]).
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mapisync::testing::{Finding, SyncTest};
 use mapisync::{Error, HResult, Handle, MapiSync, Result, Slot, SyncProvider, SyncRequest};
 
 use crate::options::Settings;
 use crate::outcome::{encode, Class, Failure, FindingLine, CRASH_CODE};
+use crate::position;
 use crate::provider::Provider;
 use crate::timeline::timeline_svg;
 
@@ -34,10 +35,10 @@ fn send(kind: &str, fields: &[&str]) {
     let _ = out.flush();
 }
 
-/// The worker's `main`: `__worker LIBRARY ENTRY SKIP SETTINGS...`, where SKIP lists the
-/// stores (by number, comma-separated) that crashed a worker before.
+/// The worker's `main`: `__worker LIBRARY ENTRY POSITION SKIP SETTINGS...`, where SKIP lists
+/// the stores (by number, comma-separated) that crashed a worker before.
 pub fn main(args: &[String]) -> ExitCode {
-    let [library, entry, skip, settings @ ..] = args else {
+    let [library, entry, position, skip, settings @ ..] = args else {
         send("fatal", &["the worker's arguments are incomplete"]);
         return ExitCode::from(2);
     };
@@ -57,7 +58,12 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     };
     send("ready", &[]);
-    explore(&provider, &settings, &skip);
+    let stores = Stores {
+        provider,
+        skip,
+        position: position::Writer::open(Path::new(position)),
+    };
+    explore(&stores, &settings);
     ExitCode::SUCCESS
 }
 
@@ -66,20 +72,29 @@ pub fn main(args: &[String]) -> ExitCode {
 /// script that crashes failing the same way) and its failure is known for a crash.
 const CRASHED: HResult = HResult(0xE0DE_DEAD_u32 as i32);
 
-/// The store for the `n`th scenario: the provider's, or a stand-in for one that crashed a
-/// worker before (it fails with [`CRASHED`]).
-fn store(provider: &Provider, n: u64, skip: &[u64]) -> MapiSync {
-    send("call", &[&n.to_string()]);
-    if skip.contains(&n) {
-        return MapiSync::new(StandIn(CRASHED, String::new()));
+/// Where the stores come from.
+struct Stores {
+    provider: Provider,
+    /// The stores that crashed a worker before.
+    skip: Vec<u64>,
+    position: position::Writer,
+}
+
+impl Stores {
+    /// The store for the `n`th scenario: the provider's, or a stand-in for one that crashed a
+    /// worker before (it fails with [`CRASHED`]).
+    fn make(&self, n: u64) -> MapiSync {
+        self.position.at(n);
+        if self.skip.contains(&n) {
+            return MapiSync::new(StandIn(CRASHED, String::new()));
+        }
+        let store = self.provider.make();
+        store.unwrap_or_else(|e| MapiSync::new(StandIn(HResult::E_FAIL, e.0)))
     }
-    provider
-        .make()
-        .unwrap_or_else(|e| MapiSync::new(StandIn(HResult::E_FAIL, e.0)))
 }
 
 /// Runs the plain run for the plan, the exploration, and a replay of each failure reported.
-fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
+fn explore(stores: &Stores, settings: &Settings) {
     let test = || {
         let test = SyncTest::new()
             .flags(settings.flags)
@@ -90,8 +105,8 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
             test
         }
     };
-    if !skip.contains(&0) {
-        let run = test().run(&store(provider, 0, skip));
+    if !stores.skip.contains(&0) {
+        let run = test().run(&stores.make(0));
         let count = |slot: Slot| {
             run.records()
                 .iter()
@@ -102,14 +117,19 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
         send("plan", &[&p.to_string(), &e.to_string()]);
     }
     let mut n = 0;
+    let mut shown: Option<Instant> = None;
     let exploration = settings.explore().run_observed(
         || {
             n += 1;
-            store(provider, n, skip)
+            stores.make(n)
         },
         |p| {
-            let fields = [p.scenarios, p.planned, p.failures].map(|v| v.to_string());
-            send("progress", &fields.each_ref().map(String::as_str));
+            let due = shown.is_none_or(|t| t.elapsed() >= Duration::from_millis(50));
+            if due || p.scenarios == p.planned {
+                shown = Some(Instant::now());
+                let fields = [p.scenarios, p.planned, p.failures].map(|v| v.to_string());
+                send("progress", &fields.each_ref().map(String::as_str));
+            }
         },
     );
     let found = exploration.failures();
@@ -172,9 +192,7 @@ fn explore(provider: &Provider, settings: &Settings, skip: &[u64]) {
         let i = i.to_string();
         send("replay", &[&i]);
         n += 1;
-        let run = test()
-            .script(failure.script.clone())
-            .run(&store(provider, n, skip));
+        let run = test().script(failure.script.clone()).run(&stores.make(n));
         send("timeline", &[&i, &timeline_svg(&run)]);
     }
     let ms = exploration.elapsed().as_millis().to_string();

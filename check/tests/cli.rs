@@ -104,14 +104,14 @@ fn a_provider_that_crashes_is_a_failure_and_the_check_goes_on() {
         "{out}"
     );
     assert!(out.contains("Crashes    the provider crashed"), "{out}");
-    // The systematic pass went on after the crash at the second Cancel: 1 + 4 + 1 scenarios.
+    // The systematic pass went on after the crash at the second Cancel: 1 + 9 + 1 scenarios.
     let explored: usize = out
         .split("Explored   ")
         .nth(1)
         .and_then(|r| r.split(' ').next())
         .and_then(|n| n.parse().ok())
         .expect("a count");
-    assert!(explored >= 6, "{out}");
+    assert!(explored >= 11, "{out}");
 }
 
 #[test]
@@ -180,15 +180,15 @@ fn the_command_line_beats_the_environment() {
     ];
     let (code, out, _) = check(&[path(&good)], &env);
     assert_eq!(code, 0);
-    // Systematic alone: the plain run, Cancel at each of 4 folders, Done refused.
+    // Systematic alone: the plain run, Cancel at each of 9 folders, Done refused.
     assert!(
-        out.contains("Explored   6 scenarios") && out.contains("seed 5"),
+        out.contains("Explored   11 scenarios") && out.contains("seed 5"),
         "{out}"
     );
     let (code, out, _) = check(&[path(&good), "--seed", "7", "--cases", "3"], &env);
     assert_eq!(code, 0);
     assert!(
-        out.contains("Explored   9 scenarios") && out.contains("seed 7"),
+        out.contains("Explored   14 scenarios") && out.contains("seed 7"),
         "{out}"
     );
 }

@@ -4,8 +4,18 @@ use core::ffi::c_void;
 
 use mapisync::HResult;
 
-/// The folders each store walks.
-const FOLDERS: [&str; 4] = ["Inbox", "Sent Items", "Calendar", "Contacts"];
+/// The folders each store walks: nine `Progress` and a `Done`, ten calls a run.
+const FOLDERS: [&str; 9] = [
+    "Inbox",
+    "Sent Items",
+    "Calendar",
+    "Contacts",
+    "Tasks",
+    "Notes",
+    "Journal",
+    "Drafts",
+    "Outbox",
+];
 
 /// One new store object per call, one reference in `*out` (the caller releases it): on Windows
 /// the whole message store, seen as IUnknown; elsewhere its `IMAPISync`, whose IUnknown it is.

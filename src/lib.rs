@@ -104,4 +104,7 @@ pub mod markdown {
     /// docs/testing-store-providers.md
     #[doc = include_str!("../docs/testing-store-providers.md")]
     pub struct TestingStoreProviders;
+    /// docs/check.md
+    #[doc = include_str!("../docs/check.md")]
+    pub struct Check;
 }

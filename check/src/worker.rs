@@ -3,9 +3,10 @@
 //! one marked line per message (the provider's own output may share the stream).
 //!
 //! Messages: `ready` (the factory made a store that answers IMAPISync), `plan P E` (Progress
-//! and Error calls in the plain run), `progress S PLANNED F` (at most every 50 ms), `failure ...`, `replay I`, `timeline I SVG`, `done S MS SEED`, and
-//! `fatal MESSAGE` when the check cannot run. Which store it is on goes to the position file
-//! ([`crate::position`]).
+//! and Error calls in the plain run), `progress S PLANNED F` (at most every 50 ms), `alive` (at
+//! most every second, with a store made), `found N`, `failure ...`, `replay I`, `timeline I SVG`,
+//! `done S MS SEED`, and `fatal MESSAGE` when the check cannot run. Which store it is on goes to
+//! the position file ([`crate::position`]).
 
 use std::io::Write;
 use std::path::Path;
@@ -62,6 +63,7 @@ pub fn main(args: &[String]) -> ExitCode {
         provider,
         skip,
         position: position::Writer::open(Path::new(position)),
+        alive: std::cell::Cell::new(Instant::now()),
     };
     explore(&stores, &settings);
     ExitCode::SUCCESS
@@ -78,6 +80,8 @@ struct Stores {
     /// The stores that crashed a worker before.
     skip: Vec<u64>,
     position: position::Writer,
+    /// When the worker last said it is alive, with a store made.
+    alive: std::cell::Cell<Instant>,
 }
 
 impl Stores {
@@ -85,6 +89,12 @@ impl Stores {
     /// worker before (it fails with [`CRASHED`]).
     fn make(&self, n: u64) -> MapiSync {
         self.position.at(n);
+        // Shrinking runs scenarios without progress messages: the supervisor still hears from
+        // the worker every second, and does not take a long shrink for a hang.
+        if self.alive.get().elapsed() >= Duration::from_secs(1) {
+            self.alive.set(Instant::now());
+            send("alive", &[]);
+        }
         if self.skip.contains(&n) {
             return MapiSync::new(StandIn(CRASHED, String::new()));
         }

@@ -2,6 +2,7 @@
 //! variable; values inside this copy's own handle space ([`space`]), and handles of another copy
 //! of mapisync in the process operated on through that copy's own functions.
 
+mod foreign;
 mod space;
 #[cfg(test)]
 mod tests;
@@ -15,7 +16,7 @@ use parking_lot::Mutex;
 use super::{bad_handle, EventReset};
 use crate::core::error::Result;
 use crate::core::handle::Handle;
-use space::Foreign;
+use foreign::Foreign;
 
 /// An event's own state. Its flag and condition variable are std's: on Linux a futex each, so a
 /// wait and a wake-up go straight to the kernel, without the parking lot's shared table.

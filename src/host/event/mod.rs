@@ -11,7 +11,7 @@
 //!   [`Event::from_handle`] anywhere in the same process, in any copy of mapisync the process
 //!   holds (a provider library may carry its own: the values of two copies never alias, and each
 //!   operates on the other's, see `emulated/space.rs`); any other value is `E_HANDLE`. A copy
-//!   hands no value out twice before 2^24 events (2^18 on a 32-bit target); after that only
+//!   hands no value out twice before 2^20 events (2^18 on a 32-bit target); after that only
 //!   values whose handles are closed come back.
 //!
 //! On both, an [`Event`] value keeps the event itself alive (on Windows through a duplicate

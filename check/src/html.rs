@@ -168,9 +168,8 @@ mod tests {
     use crate::options::Settings;
     use mapisync::SyncFlags;
 
-    #[test]
-    fn scripts_print_as_the_c_kits_calls() {
-        let settings = Settings {
+    fn settings() -> Settings {
+        Settings {
             flags: SyncFlags::DOWNLOAD_CONTENTS,
             strict: true,
             cases: 0,
@@ -178,7 +177,35 @@ mod tests {
             timeout_ms: 500,
             jobs: 1,
             all_failures: false,
+        }
+    }
+
+    #[test]
+    fn codes_link_to_the_catalog_and_text_is_escaped() {
+        use crate::outcome::{Class, Failure, FindingLine};
+        let failure = Failure {
+            class: Class::CancelAtProgress,
+            script: "Script::new().cancel_progress_from(1)".into(),
+            replay: "SyncTest::new()".into(),
+            findings: vec![FindingLine {
+                code: Some("progress_after_cancel".into()),
+                text: "error[progress_after_cancel] at #1: <Progress> & more".into(),
+            }],
+            call_log: "call log (1 calls):".into(),
+            timeline: Some("<svg></svg>".into()),
+            crashed: false,
         };
+        let html = section(1, &failure, &settings());
+        assert!(html.contains(
+            "href=\"https://github.com/mapisync/mapisync/blob/main/docs/findings.md#progress_after_cancel\""
+        ), "{html}");
+        assert!(html.contains("&lt;Progress&gt; &amp; more"), "{html}");
+        assert!(html.contains("<svg></svg>"), "{html}");
+    }
+
+    #[test]
+    fn scripts_print_as_the_c_kits_calls() {
+        let settings = settings();
         let c = script_as_c(
             "Script::new().cancel_progress_from(7).answer(Slot::Error, 1..=1, HResult::E_FAIL)\
              .answer(Slot::Done, 2.., HResult::E_ABORT)",

@@ -235,6 +235,17 @@ fn describe(status: Option<ExitStatus>) -> String {
         }
     }
     match status.code() {
+        // Windows' NTSTATUS codes of a crash.
+        Some(code) if cfg!(windows) => {
+            let name = match code as u32 {
+                0xC000_0005 => ", STATUS_ACCESS_VIOLATION",
+                0xC000_0409 => ", STATUS_STACK_BUFFER_OVERRUN (a fail-fast abort)",
+                0xC000_00FD => ", STATUS_STACK_OVERFLOW",
+                0x8000_0003 => ", STATUS_BREAKPOINT",
+                _ => "",
+            };
+            format!("exit status {:#x}{name}", code as u32)
+        }
         Some(code) => format!("exit status {code:#x}"),
         None => "it ended abnormally".to_owned(),
     }

@@ -133,7 +133,7 @@ impl Event {
             reset,
             open: AtomicBool::new(true),
         });
-        let base = space::own_base();
+        let base = space::own_base(&foreign::OPS);
         let value = TABLE.lock().open_new(base, Arc::clone(&state));
         Event {
             handle: Handle(value as *mut core::ffi::c_void),

@@ -7,30 +7,8 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::space::foreign_ops;
+use super::space::{foreign_ops, Ops};
 use super::{State, TABLE};
-
-/// A copy's operations on its own events, for the other copies. Objects are references on an
-/// event (`Arc<State>` of the owning copy, as a raw pointer) that `find` handed out.
-#[repr(C)]
-pub(super) struct Ops {
-    /// A new reference on the event of an open handle, or null.
-    pub(super) find: extern "C" fn(usize) -> *const c_void,
-    /// Closes an open handle; false if it was not open.
-    pub(super) close: extern "C" fn(usize) -> bool,
-    /// True while a handle is open.
-    pub(super) is_open: extern "C" fn(usize) -> bool,
-    pub(super) retain: unsafe extern "C" fn(*const c_void),
-    pub(super) release: unsafe extern "C" fn(*const c_void),
-    pub(super) set: unsafe extern "C" fn(*const c_void),
-    pub(super) reset: unsafe extern "C" fn(*const c_void),
-    pub(super) is_set: unsafe extern "C" fn(*const c_void) -> bool,
-    /// Waits up to the nanoseconds given (`u64::MAX`: for ever); true if signalled.
-    pub(super) wait: unsafe extern "C" fn(*const c_void, u64) -> bool,
-    pub(super) still_open: unsafe extern "C" fn(*const c_void) -> bool,
-    /// Closes the handle if it is open and still names this object.
-    pub(super) close_own: unsafe extern "C" fn(*const c_void, usize) -> bool,
-}
 
 /// This copy's operations.
 pub(super) static OPS: Ops = Ops {

@@ -32,9 +32,8 @@
 //! library whose events it still holds would call into unmapped code). Under Miri there is one
 //! copy and no kernel: foreign values are never looked for.
 
+use std::ffi::c_void;
 use std::sync::OnceLock;
-
-use super::foreign::{Ops, OPS};
 
 /// log2 of the handle space's size: 4 MiB of address space on a 64-bit target (2^20 values
 /// before the counter wraps), 1 MiB on a 32-bit one (2^18). The allocator may reserve twice that
@@ -71,11 +70,34 @@ pub(super) struct Header {
     ops: &'static Ops,
 }
 
+/// A copy's operations on its own events, for the other copies. Objects are references on an
+/// event (`Arc<State>` of the owning copy, as a raw pointer) that `find` handed out.
+#[repr(C)]
+pub(super) struct Ops {
+    /// A new reference on the event of an open handle, or null.
+    pub(super) find: extern "C" fn(usize) -> *const c_void,
+    /// Closes an open handle; false if it was not open.
+    pub(super) close: extern "C" fn(usize) -> bool,
+    /// True while a handle is open.
+    pub(super) is_open: extern "C" fn(usize) -> bool,
+    pub(super) retain: unsafe extern "C" fn(*const c_void),
+    pub(super) release: unsafe extern "C" fn(*const c_void),
+    pub(super) set: unsafe extern "C" fn(*const c_void),
+    pub(super) reset: unsafe extern "C" fn(*const c_void),
+    pub(super) is_set: unsafe extern "C" fn(*const c_void) -> bool,
+    /// Waits up to the nanoseconds given (`u64::MAX`: for ever); true if signalled.
+    pub(super) wait: unsafe extern "C" fn(*const c_void, u64) -> bool,
+    pub(super) still_open: unsafe extern "C" fn(*const c_void) -> bool,
+    /// Closes the handle if it is open and still names this object.
+    pub(super) close_own: unsafe extern "C" fn(*const c_void, usize) -> bool,
+}
+
 /// This copy's handle space, made on its first event.
 static SPACE: OnceLock<&'static Header> = OnceLock::new();
 
-/// The base address of this copy's handle space, reserved on the first call.
-pub(super) fn own_base() -> usize {
+/// The base address of this copy's handle space, reserved on the first call, its header offering
+/// `ops` (this copy's own, always).
+pub(super) fn own_base(ops: &'static Ops) -> usize {
     let header = SPACE.get_or_init(|| {
         let layout = std::alloc::Layout::from_size_align(SPACE_BYTES, SPACE_BYTES)
             .expect("a power of two below isize::MAX");
@@ -90,7 +112,7 @@ pub(super) fn own_base() -> usize {
             block.write(Header {
                 magic: MAGIC,
                 at: block as usize,
-                ops: &OPS,
+                ops,
             });
             &*block
         }
@@ -160,8 +182,7 @@ fn read_header(base: usize) -> Option<RawHeader> {
     // without a fault in this process, when they are not readable; the pointer is never
     // dereferenced here. The pipe is empty (every message is read back under the lock) and the
     // message is shorter than PIPE_BUF, so the write neither blocks nor splits.
-    let written =
-        unsafe { libc::write(pipe.1.as_raw_fd(), base as *const core::ffi::c_void, size) };
+    let written = unsafe { libc::write(pipe.1.as_raw_fd(), base as *const c_void, size) };
     if written <= 0 {
         return None;
     }

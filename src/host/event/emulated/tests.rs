@@ -13,7 +13,7 @@ fn state() -> Arc<State> {
 
 #[test]
 fn after_the_counter_wraps_values_pass_over_the_header_and_every_handle_still_open() {
-    let base = space::own_base();
+    let base = space::own_base(&foreign::OPS);
     let first = space::FIRST_SLOT;
     let top = space::SLOTS - 1;
     let value = |slot: usize| base + 4 * slot;
@@ -38,7 +38,7 @@ fn after_the_counter_wraps_values_pass_over_the_header_and_every_handle_still_op
 fn values_lie_in_the_copys_own_space_past_its_header() {
     let e = Event::new(EventReset::Manual);
     let value = e.handle().0 as usize;
-    let base = space::own_base();
+    let base = space::own_base(&foreign::OPS);
     assert_eq!(value & !(space::SPACE_BYTES - 1), base);
     assert!(value >= base + 4 * space::FIRST_SLOT);
     Event::close_handle(e.handle()).unwrap();
@@ -51,8 +51,8 @@ fn values_no_copy_owns_are_e_handle_without_a_crash() {
     let values = [
         0x10_0000_0000usize & !3,
         core::ptr::addr_of!(local) as usize & !3,
-        space::own_base(),
-        space::own_base() + 4,
+        space::own_base(&foreign::OPS),
+        space::own_base(&foreign::OPS) + 4,
     ];
     for value in values {
         let handle = Handle(value as *mut core::ffi::c_void);

@@ -46,10 +46,11 @@ fn values_lie_in_the_copys_own_space_past_its_header() {
 
 #[test]
 fn values_no_copy_owns_are_e_handle_without_a_crash() {
-    // Unreadable memory, readable memory that holds no header, and this copy's header itself.
+    // Unreadable memory (the kernel's half), readable memory that holds no header, and this
+    // copy's header itself.
     let local = 0u64;
     let values = [
-        0x10_0000_0000usize & !3,
+        (usize::MAX - 0x1000) & !3,
         core::ptr::addr_of!(local) as usize & !3,
         space::own_base(&foreign::OPS),
         space::own_base(&foreign::OPS) + 4,

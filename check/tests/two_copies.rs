@@ -17,6 +17,9 @@ type Wait = unsafe extern "C" fn(abi::HANDLE, u32) -> i32;
 type Count = unsafe extern "C" fn() -> usize;
 type Factory = unsafe extern "C" fn(*mut *mut c_void) -> i32;
 
+/// One test at a time: both count the open handles of both copies.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// The provider library's copy, through its exported C API.
 struct Theirs {
     library: Library,
@@ -57,6 +60,7 @@ impl Theirs {
 
 #[test]
 fn handles_of_two_copies_never_alias_and_each_operates_on_the_others() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let theirs = Theirs::load();
     let their_before = theirs.open();
     let mine: Vec<Event> = (0..16).map(|_| Event::new(EventReset::Manual)).collect();
@@ -112,6 +116,7 @@ fn handles_of_two_copies_never_alias_and_each_operates_on_the_others() {
 
 #[test]
 fn the_simulated_host_judges_a_store_whose_done_event_another_copy_made() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let theirs = Theirs::load();
     let factory: Factory = theirs.get("mapisync_make_store");
     let mut out = core::ptr::null_mut();

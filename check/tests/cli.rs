@@ -95,9 +95,23 @@ fn the_planted_bug_fails_with_its_finding_and_the_reports_show_it() {
 #[test]
 fn a_provider_that_crashes_is_a_failure_and_the_check_goes_on() {
     let crash = fixtures::provider("planted-crash");
-    let (code, out, err) = check(&[path(&crash), "--cases", "64"], &[]);
+    let args = [
+        path(&crash),
+        "--cases",
+        "0",
+        "--timeout",
+        "300",
+        "--all-failures",
+    ];
+    let (code, out, err) = check(&args, &[]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("provider_crashed"), "{out}");
+    // The hang at the third Cancel: a failure of its own, after the crash.
+    assert!(
+        out.contains("[cancel at progress] Script::new().cancel_progress_from(3)"),
+        "{out}"
+    );
+    assert!(out.contains("did not finish within 300ms"), "{out}");
     assert!(out.contains("cancel_progress_from(2)"), "{out}");
     assert!(
         out.contains("(signal 6, SIGABRT)") || cfg!(not(unix)),

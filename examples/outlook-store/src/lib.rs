@@ -7,7 +7,7 @@
 //! mapisync-outlook-store --features factory`), exports the factory `mapisync-check` loads
 //! (docs/check.md): `HRESULT mapisync_make_store(IUnknown **out)`, one new store per call. The
 //! `planted-bug` feature plants a known bug in it, for the checker's own CI: the worker goes on
-//! after the user pressed Cancel; `planted-crash` one that crashes the process (docs/check.md).
+//! after the user pressed Cancel; `planted-crash` one that crashes the process or hangs (docs/check.md).
 
 use mapisync::{HResult, Handle, Result, SyncProvider, SyncRequest, SyncWorker};
 
@@ -41,6 +41,12 @@ impl SyncProvider for Folders {
                 // The planted crash: Cancel at the second folder aborts the process.
                 if cfg!(feature = "planted-crash") && i == 1 && answer.is_err() {
                     std::process::abort();
+                }
+                // And Cancel at the third hangs the worker for ever.
+                if cfg!(feature = "planted-crash") && i == 2 && answer.is_err() {
+                    loop {
+                        std::thread::park();
+                    }
                 }
                 // The planted bug: Cancel is not heeded, the walk goes on.
                 if cfg!(feature = "planted-bug") {

@@ -170,3 +170,42 @@ fn is_mach_o(header: &[u8]) -> bool {
             .iter()
             .any(|m| header[..4] == *m || header[..4] == [m[3], m[2], m[1], m[0]])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `foreign_binary` of a file holding `bytes`.
+    fn verdict(name: &str, bytes: &[u8]) -> Option<String> {
+        let path =
+            std::env::temp_dir().join(format!("mapisync-check-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        let verdict = foreign_binary(&path);
+        std::fs::remove_file(&path).unwrap();
+        verdict
+    }
+
+    #[test]
+    fn headers_of_other_platforms_and_architectures_are_named() {
+        let mut elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0".to_vec();
+        elf.extend_from_slice(&183u16.to_le_bytes()); // aarch64
+        let pe = b"MZ\x90\0".to_vec();
+        if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+            let arm = verdict("arm.so", &elf).expect("refused");
+            assert!(
+                arm.contains("built for aarch64") && arm.contains("runs on x86_64"),
+                "{arm}"
+            );
+            let dll = verdict("store.dll", &pe).expect("refused");
+            assert!(
+                dll.contains("a Windows DLL, and this mapisync-check runs on linux"),
+                "{dll}"
+            );
+        }
+        if cfg!(windows) {
+            assert_eq!(verdict("store.dll", &pe), None);
+        }
+        let text = verdict("notes.txt", b"not a library").expect("refused");
+        assert!(text.contains("not a shared library"), "{text}");
+    }
+}

@@ -43,7 +43,7 @@ pub struct Cli {
     /// Go on after the first failure, and report every failure.
     #[arg(long)]
     pub all_failures: bool,
-    /// Writes a JUnit XML report: one <testcase> per scenario class.
+    /// Writes a JUnit XML report: one `<testcase>` per scenario class.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Writes one self-contained HTML page: the summary and every failure reported.

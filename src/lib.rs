@@ -107,4 +107,7 @@ pub mod markdown {
     /// docs/findings.md
     #[doc = include_str!("../docs/findings.md")]
     pub struct Findings;
+    /// docs/check.md
+    #[doc = include_str!("../docs/check.md")]
+    pub struct Check;
 }

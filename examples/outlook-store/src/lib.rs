@@ -1,27 +1,35 @@
 //! A message store written as a mapi-rs user writes it, `#[implement(IMsgStore, IMAPISync)]`, that
-//! takes part in Outlook's Send/Receive through mapisync (docs/windows.md). Windows targets only:
-//! outlook-mapi builds only there.
-#![cfg(windows)]
-#![allow(non_snake_case)] // the `_Impl` methods carry Microsoft's names
+//! takes part in Outlook's Send/Receive through mapisync (docs/windows.md). The store object
+//! ([`Store`]) is for Windows targets only: outlook-mapi builds only there. Its synchronization
+//! ([`Folders`]) is plain mapisync and builds everywhere.
+//!
+//! With the `factory` feature the library, built as a shared library (`cargo build -p
+//! mapisync-outlook-store --features factory`), exports the factory `mapisync-check` loads
+//! (docs/check.md): `HRESULT mapisync_make_store(IUnknown **out)`, one new store per call. The
+//! `planted-bug` feature plants a known bug in it, for the checker's own CI: the worker goes on
+//! after the user pressed Cancel; `planted-crash` one that crashes the process or hangs (docs/check.md).
 
-use mapisync::windows::{IMAPISync, IMAPISync_Impl};
-use mapisync::{abi, HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
-use outlook_mapi::sys::{
-    IMAPIAdviseSink, IMAPIProgress, IMAPIProp_Impl, IMAPITable, IMessage, IMsgStore,
-    IMsgStore_Impl, SPropProblemArray, SPropTagArray, SPropValue, ENTRYID, MAPIERROR, MAPINAMEID,
-    NOTIFICATION,
-};
-use windows_core::{implement, OutRef, Ref, GUID, HRESULT};
+use mapisync::{HResult, Handle, Result, SyncProvider, SyncRequest, SyncWorker};
 
-/// `MAPI_E_NO_SUPPORT`: what this sample answers for everything but Send/Receive.
-fn no_support<T>() -> windows_core::Result<T> {
-    Err(HRESULT(HResult::MAPI_E_NO_SUPPORT.0).into())
-}
+#[cfg(windows)]
+mod store;
+#[cfg(windows)]
+pub use store::Store;
+
+#[cfg(feature = "factory")]
+mod factory;
 
 /// The synchronization itself: one `Progress` per folder, on a `SyncWorker` thread, which calls
 /// `Done`, signals the done event and lets go of Outlook's callback whatever happens. Cancel
 /// arrives as `MAPI_E_USER_CANCEL` from `progress` and ends the work at the `?`.
-struct Folders(Vec<String>);
+pub struct Folders(Vec<String>);
+
+impl Folders {
+    /// The synchronization of `folders`, in order.
+    pub fn new(folders: &[&str]) -> Folders {
+        Folders(folders.iter().map(|f| f.to_string()).collect())
+    }
+}
 
 impl SyncProvider for Folders {
     fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
@@ -29,204 +37,24 @@ impl SyncProvider for Folders {
         SyncWorker::spawn(request, move |sync| {
             let max = folders.len() as u32;
             for (i, folder) in folders.iter().enumerate() {
-                sync.progress_str(folder, i as u32 + 1, max)?;
+                let answer = sync.progress_str(folder, i as u32 + 1, max);
+                // The planted crash: Cancel at the second folder aborts the process.
+                if cfg!(feature = "planted-crash") && i == 1 && answer.is_err() {
+                    std::process::abort();
+                }
+                // And Cancel at the third hangs the worker for ever.
+                if cfg!(feature = "planted-crash") && i == 2 && answer.is_err() {
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                // The planted bug: Cancel is not heeded, the walk goes on.
+                if cfg!(feature = "planted-bug") {
+                    continue;
+                }
+                answer?;
             }
             Ok(HResult::S_OK)
         })
-    }
-}
-
-/// The message store object Outlook gets from the provider's logon. QueryInterface for
-/// `IMAPISync` reaches the `IMAPISync` below, which hands the call to mapisync.
-#[implement(IMsgStore, IMAPISync)]
-pub struct Store {
-    /// mapisync's `IMAPISync` over [`Folders`]: it checks the `MAPISIB` as the reference asks and
-    /// starts the worker.
-    sync: IMAPISync,
-}
-
-impl Store {
-    /// A store whose Send/Receive walks `folders`.
-    pub fn new(folders: &[&str]) -> Store {
-        let folders = Folders(folders.iter().map(|f| f.to_string()).collect());
-        Store {
-            sync: MapiSync::new(folders).into(),
-        }
-    }
-}
-
-impl IMAPISync_Impl for Store_Impl {
-    unsafe fn SynchronizeInBackground(&self, psibpb: *mut abi::MAPISIB) -> HRESULT {
-        // SAFETY: Outlook's MAPISIB, valid for the call, passed on as it came.
-        unsafe { self.sync.SynchronizeInBackground(psibpb) }
-    }
-}
-
-impl IMsgStore_Impl for Store_Impl {
-    fn Advise(
-        &self,
-        _: u32,
-        _: *mut ENTRYID,
-        _: u32,
-        _: Ref<IMAPIAdviseSink>,
-        _: *mut usize,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn Unadvise(&self, _: usize) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn CompareEntryIDs(
-        &self,
-        _: u32,
-        _: *mut ENTRYID,
-        _: u32,
-        _: *mut ENTRYID,
-        _: u32,
-        _: *mut u32,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn OpenEntry(
-        &self,
-        _: u32,
-        _: *mut ENTRYID,
-        _: *mut GUID,
-        _: u32,
-        _: *mut u32,
-        _: OutRef<windows_core::IUnknown>,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn SetReceiveFolder(
-        &self,
-        _: *mut i8,
-        _: u32,
-        _: u32,
-        _: *mut ENTRYID,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetReceiveFolder(
-        &self,
-        _: *mut i8,
-        _: u32,
-        _: *mut u32,
-        _: *mut *mut ENTRYID,
-        _: *mut *mut i8,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetReceiveFolderTable(&self, _: u32) -> windows_core::Result<IMAPITable> {
-        no_support()
-    }
-    fn StoreLogoff(&self, _: *mut u32) -> windows_core::Result<()> {
-        Ok(())
-    }
-    fn AbortSubmit(&self, _: u32, _: *mut ENTRYID, _: u32) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetOutgoingQueue(&self, _: u32) -> windows_core::Result<IMAPITable> {
-        no_support()
-    }
-    fn SetLockState(&self, _: Ref<IMessage>, _: u32) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn FinishedMsg(&self, _: u32, _: u32, _: *mut ENTRYID) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn NotifyNewMail(&self, _: *mut NOTIFICATION) -> windows_core::Result<()> {
-        no_support()
-    }
-}
-
-impl IMAPIProp_Impl for Store_Impl {
-    fn GetLastError(&self, _: HRESULT, _: u32, _: *mut *mut MAPIERROR) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn SaveChanges(&self, _: u32) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetProps(
-        &self,
-        _: *mut SPropTagArray,
-        _: u32,
-        _: *mut u32,
-        _: *mut *mut SPropValue,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetPropList(&self, _: u32, _: *mut *mut SPropTagArray) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn OpenProperty(
-        &self,
-        _: u32,
-        _: *mut GUID,
-        _: u32,
-        _: u32,
-        _: OutRef<windows_core::IUnknown>,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn SetProps(
-        &self,
-        _: u32,
-        _: *mut SPropValue,
-        _: *mut *mut SPropProblemArray,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn DeleteProps(
-        &self,
-        _: *mut SPropTagArray,
-        _: *mut *mut SPropProblemArray,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn CopyTo(
-        &self,
-        _: u32,
-        _: *mut GUID,
-        _: *mut SPropTagArray,
-        _: usize,
-        _: Ref<IMAPIProgress>,
-        _: *mut GUID,
-        _: *mut core::ffi::c_void,
-        _: u32,
-        _: *mut *mut SPropProblemArray,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn CopyProps(
-        &self,
-        _: *mut SPropTagArray,
-        _: usize,
-        _: Ref<IMAPIProgress>,
-        _: *mut GUID,
-        _: *mut core::ffi::c_void,
-        _: u32,
-        _: *mut *mut SPropProblemArray,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetNamesFromIDs(
-        &self,
-        _: *mut *mut SPropTagArray,
-        _: *mut GUID,
-        _: u32,
-        _: *mut u32,
-        _: *mut *mut *mut MAPINAMEID,
-    ) -> windows_core::Result<()> {
-        no_support()
-    }
-    fn GetIDsFromNames(
-        &self,
-        _: u32,
-        _: *mut *mut MAPINAMEID,
-        _: u32,
-        _: *mut *mut SPropTagArray,
-    ) -> windows_core::Result<()> {
-        no_support()
     }
 }

@@ -1,5 +1,11 @@
 //! Emulated events, off Windows: a registry of handle values, each naming a flag and a condition
-//! variable.
+//! variable; values inside this copy's own handle space ([`space`]), and handles of another copy
+//! of mapisync in the process operated on through that copy's own functions.
+
+mod foreign;
+mod space;
+#[cfg(test)]
+mod tests;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, MutexGuard, PoisonError};
@@ -10,6 +16,7 @@ use parking_lot::Mutex;
 use super::{bad_handle, EventReset};
 use crate::core::error::Result;
 use crate::core::handle::Handle;
+use foreign::Foreign;
 
 /// An event's own state. Its flag and condition variable are std's: on Linux a futex each, so a
 /// wait and a wake-up go straight to the kernel, without the parking lot's shared table.
@@ -23,15 +30,15 @@ struct State {
     open: AtomicBool,
 }
 
-/// Every handle of the process: the open ones and the counter new values come from.
+/// Every handle this copy made: the open ones and the counter new values come from.
 static TABLE: Mutex<Table> = Mutex::new(Table {
-    next: 0x100,
+    next: space::FIRST_SLOT,
     open: Vec::new(),
 });
 
 /// The handles, under one lock.
 struct Table {
-    /// The next handle value / 4.
+    /// The slot of the next handle value (value = the space's base + 4 × slot).
     next: usize,
     /// Open handles, by value, in ascending order, each with a reference on its event. Values
     /// are handed out in ascending order, so a new handle goes at the end (until the counter
@@ -46,6 +53,11 @@ impl Table {
         self.open.binary_search_by_key(&value, |&(v, _)| v)
     }
 
+    /// The open handle `value`'s event.
+    fn find(&self, value: usize) -> Option<&Arc<State>> {
+        self.position(value).ok().map(|at| &self.open[at].1)
+    }
+
     /// Closes the open handle at `at`.
     fn close_at(&mut self, at: usize) {
         let (_, state) = self.open.remove(at);
@@ -53,29 +65,52 @@ impl Table {
         state.open.store(false, Ordering::Release);
     }
 
-    /// Opens a new handle for `state` and returns its value: the counter times 4, past NULL and
-    /// past any value still open. Values go up from 0x400 and none is handed out twice before
-    /// the counter wraps, after 2^62 events on a 64-bit target and 2^30 on a 32-bit one; after
-    /// that a value comes back only once its handle is closed, so a value never names two events
-    /// at once. (All values open at once would need more memory than such a target has.)
-    fn open_new(&mut self, state: Arc<State>) -> usize {
+    /// Closes `value` if it is open and names `state`.
+    fn close_if(&mut self, value: usize, state: &Arc<State>) -> bool {
+        match self.position(value) {
+            Ok(at) if Arc::ptr_eq(&self.open[at].1, state) => {
+                self.close_at(at);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Opens a new handle for `state` in the space at `base` and returns its value: the next
+    /// slot's, past any value still open. Values go up from the first slot past the space's
+    /// header and none is handed out twice before the counter wraps, after
+    /// [`space::SLOTS`] − [`space::FIRST_SLOT`] events; after that a value comes back only once
+    /// its handle is closed, so a value never names two events at once.
+    fn open_new(&mut self, base: usize, state: Arc<State>) -> usize {
         let (value, at) = loop {
-            let value = self.next.wrapping_mul(4);
-            self.next = self.next.wrapping_add(1);
+            let slot = self.next;
+            self.next = if slot + 1 >= space::SLOTS {
+                space::FIRST_SLOT
+            } else {
+                slot + 1
+            };
+            let value = base + 4 * slot;
             match self.open.last() {
                 // The counter wrapped: the place is searched for, and a value still open is
                 // passed over.
-                Some(&(last, _)) if last >= value => match self.position(value) {
-                    Err(at) if value != 0 => break (value, at),
-                    _ => {}
-                },
-                _ if value != 0 => break (value, self.open.len()),
-                _ => {}
+                Some(&(last, _)) if last >= value => {
+                    if let Err(at) = self.position(value) {
+                        break (value, at);
+                    }
+                }
+                _ => break (value, self.open.len()),
             }
         };
         self.open.insert(at, (value, state));
         value
     }
+}
+
+/// The event behind an [`Event`] value: this copy's own, or another copy's.
+#[derive(Clone, Debug)]
+enum Object {
+    Own(Arc<State>),
+    Foreign(Foreign),
 }
 
 /// An emulated event object and the handle it is registered under.
@@ -86,7 +121,7 @@ impl Table {
 #[derive(Clone, Debug)]
 pub struct Event {
     handle: Handle,
-    state: Arc<State>,
+    object: Object,
 }
 
 impl Event {
@@ -98,36 +133,50 @@ impl Event {
             reset,
             open: AtomicBool::new(true),
         });
-        let value = TABLE.lock().open_new(Arc::clone(&state));
+        let base = space::own_base(&foreign::OPS);
+        let value = TABLE.lock().open_new(base, Arc::clone(&state));
         Event {
             handle: Handle(value as *mut core::ffi::c_void),
-            state,
+            object: Object::Own(state),
         }
     }
 
-    /// The event an open handle names. `E_HANDLE` if the handle is null, was never created by
-    /// [`Event::new`], or has been closed.
+    /// The event an open handle names, made by this copy of mapisync or by another one in the
+    /// process. `E_HANDLE` if the handle is null, was never created by [`Event::new`], or has been
+    /// closed.
     pub fn from_handle(handle: Handle) -> Result<Event> {
-        let table = TABLE.lock();
-        match table.position(handle.0 as usize) {
-            Ok(at) => Ok(Event {
+        let value = handle.0 as usize;
+        if let Some(state) = TABLE.lock().find(value) {
+            let object = Object::Own(Arc::clone(state));
+            return Ok(Event { handle, object });
+        }
+        match Foreign::find(value) {
+            Some(foreign) => Ok(Event {
                 handle,
-                state: Arc::clone(&table.open[at].1),
+                object: Object::Foreign(foreign),
             }),
-            Err(_) => Err(bad_handle(handle)),
+            None => Err(bad_handle(handle)),
         }
     }
 
     /// Closes an open handle. The event lives on for the `Event` values still held.
     /// `E_HANDLE` if the handle is null, unknown, or already closed.
     pub fn close_handle(handle: Handle) -> Result<()> {
-        let mut table = TABLE.lock();
-        match table.position(handle.0 as usize) {
-            Ok(at) => {
-                table.close_at(at);
-                Ok(())
+        let value = handle.0 as usize;
+        let closed = {
+            let mut table = TABLE.lock();
+            match table.position(value) {
+                Ok(at) => {
+                    table.close_at(at);
+                    true
+                }
+                Err(_) => false,
             }
-            Err(_) => Err(bad_handle(handle)),
+        };
+        if closed || space::close_foreign(value) {
+            Ok(())
+        } else {
+            Err(bad_handle(handle))
         }
     }
 
@@ -136,30 +185,36 @@ impl Event {
     /// it is `E_HANDLE` and nothing is closed, where [`Event::close_handle`] on the bare value
     /// would close the newer event.
     pub(crate) fn close_own_handle(&self) -> Result<()> {
-        let mut table = TABLE.lock();
-        match table.position(self.handle.0 as usize) {
-            Ok(at) if Arc::ptr_eq(&table.open[at].1, &self.state) => {
-                table.close_at(at);
-                Ok(())
-            }
-            _ => Err(bad_handle(self.handle)),
+        let value = self.handle.0 as usize;
+        let closed = match &self.object {
+            Object::Own(state) => TABLE.lock().close_if(value, state),
+            Object::Foreign(foreign) => foreign.close_own(value),
+        };
+        if closed {
+            Ok(())
+        } else {
+            Err(bad_handle(self.handle))
         }
     }
 
     /// True while `handle` is open.
     pub fn is_open(handle: Handle) -> bool {
-        TABLE.lock().position(handle.0 as usize).is_ok()
+        let value = handle.0 as usize;
+        TABLE.lock().position(value).is_ok() || space::is_open_foreign(value)
     }
 
     /// True while the handle this event was created or found under is still open: read from the
     /// event itself rather than from the table (a value names one event at a time, but may name a
     /// newer one after the counter wraps).
     pub(crate) fn handle_still_open(&self) -> bool {
-        // Acquire: pairs with the Release in `close_at`.
-        self.state.open.load(Ordering::Acquire)
+        match &self.object {
+            Object::Own(state) => state.still_open(),
+            Object::Foreign(foreign) => foreign.still_open(),
+        }
     }
 
-    /// How many handles are open in the whole process, for leak accounting.
+    /// How many handles this copy of mapisync made that are open, for leak accounting. (Another
+    /// copy in the process, such as a provider library's own, counts its own.)
     pub fn open_handles() -> usize {
         TABLE.lock().open.len()
     }
@@ -172,37 +227,31 @@ impl Event {
     /// Signals the event, waking the waiters (all of them for a manual-reset event, one for an
     /// auto-reset event).
     pub fn set(&self) {
-        let mut signalled = self.state.signalled();
-        *signalled = true;
-        match self.state.reset {
-            EventReset::Manual => {
-                self.state.changed.notify_all();
-            }
-            EventReset::Auto => {
-                self.state.changed.notify_one();
-            }
+        match &self.object {
+            Object::Own(state) => state.set(),
+            Object::Foreign(foreign) => foreign.set(),
         }
     }
 
     /// Returns the event to the unsignalled state.
     pub fn reset(&self) {
-        *self.state.signalled() = false;
+        match &self.object {
+            Object::Own(state) => state.reset(),
+            Object::Foreign(foreign) => foreign.reset(),
+        }
     }
 
     /// True while the event is signalled.
     pub fn is_set(&self) -> bool {
-        *self.state.signalled()
+        match &self.object {
+            Object::Own(state) => state.is_set(),
+            Object::Foreign(foreign) => foreign.is_set(),
+        }
     }
 
     /// Waits until the event is signalled.
     pub fn wait(&self) {
-        let signalled = self.state.signalled();
-        let mut signalled = self
-            .state
-            .changed
-            .wait_while(signalled, |signalled| !*signalled)
-            .unwrap_or_else(PoisonError::into_inner);
-        self.consume(&mut signalled);
+        self.wait_until(None);
     }
 
     /// Waits until the event is signalled or `timeout` has passed; true if it was signalled.
@@ -213,37 +262,9 @@ impl Event {
     /// Waits until the event is signalled or `deadline` has passed (`None`: for ever); true if it
     /// was signalled. Reads no clock when the event is signalled already.
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
-        let mut signalled = self.state.signalled();
-        while !*signalled {
-            signalled = match deadline {
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return false;
-                    }
-                    let (guard, _) = self
-                        .state
-                        .changed
-                        .wait_timeout(signalled, left)
-                        .unwrap_or_else(PoisonError::into_inner);
-                    guard
-                }
-                // A timeout too long to represent is a wait without one.
-                None => self
-                    .state
-                    .changed
-                    .wait(signalled)
-                    .unwrap_or_else(PoisonError::into_inner),
-            };
-        }
-        self.consume(&mut signalled);
-        true
-    }
-
-    /// What a successful wait does to the state.
-    fn consume(&self, signalled: &mut bool) {
-        if self.state.reset == EventReset::Auto {
-            *signalled = false;
+        match &self.object {
+            Object::Own(state) => state.wait_until(deadline),
+            Object::Foreign(foreign) => foreign.wait_until(deadline),
         }
     }
 }
@@ -256,56 +277,60 @@ impl State {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::hresult::HResult;
-
-    /// An event's shared state, not registered anywhere.
-    fn state() -> Arc<State> {
-        Arc::new(State {
-            signalled: std::sync::Mutex::new(false),
-            changed: Condvar::new(),
-            reset: EventReset::Manual,
-            open: AtomicBool::new(true),
-        })
+    /// [`Event::handle_still_open`] of this copy's events.
+    fn still_open(&self) -> bool {
+        // Acquire: pairs with the Release in `close_at`.
+        self.open.load(Ordering::Acquire)
     }
 
-    #[test]
-    fn after_the_counter_wraps_values_pass_over_null_and_every_handle_still_open() {
-        // The counter's last value before four times it wraps, on any pointer width.
-        let top = usize::MAX / 4;
-        let mut table = Table {
-            next: top - 1,
-            open: vec![(4, state()), (8, state())],
-        };
-        let values = |table: &Table| table.open.iter().map(|&(v, _)| v).collect::<Vec<_>>();
-        assert_eq!(table.open_new(state()), 4 * (top - 1));
-        assert_eq!(table.open_new(state()), 4 * top);
-        assert_eq!(values(&table), [4, 8, 4 * (top - 1), 4 * top]);
-        // Wrapped: 0 is NULL, 4 and 8 are still open; 12 goes between 8 and the high values.
-        assert_eq!(table.open_new(state()), 12);
-        assert_eq!(values(&table), [4, 8, 12, 4 * (top - 1), 4 * top]);
-        assert_eq!(table.next, top + 5, "0, 4 and 8 passed over");
+    /// [`Event::set`].
+    fn set(&self) {
+        let mut signalled = self.signalled();
+        *signalled = true;
+        match self.reset {
+            EventReset::Manual => self.changed.notify_all(),
+            EventReset::Auto => self.changed.notify_one(),
+        }
     }
 
-    #[test]
-    fn an_event_whose_value_now_names_another_closes_nothing() {
-        let newer = Event::new(EventReset::Manual);
-        // What an event keeps after its handle was closed and, past a wrap, the value handed to
-        // `newer`.
-        let stale = Event {
-            handle: newer.handle(),
-            state: state(),
-        };
-        assert_eq!(
-            stale.close_own_handle().unwrap_err().hresult(),
-            HResult::E_HANDLE
-        );
-        assert!(Event::is_open(newer.handle()) && newer.handle_still_open());
-        newer.close_own_handle().unwrap();
-        assert!(!Event::is_open(newer.handle()) && !newer.handle_still_open());
+    /// [`Event::reset`].
+    fn reset(&self) {
+        *self.signalled() = false;
+    }
+
+    /// [`Event::is_set`].
+    fn is_set(&self) -> bool {
+        *self.signalled()
+    }
+
+    /// [`Event::wait_until`].
+    fn wait_until(&self, deadline: Option<Instant>) -> bool {
+        let mut signalled = self.signalled();
+        while !*signalled {
+            signalled = match deadline {
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return false;
+                    }
+                    let (guard, _) = self
+                        .changed
+                        .wait_timeout(signalled, left)
+                        .unwrap_or_else(PoisonError::into_inner);
+                    guard
+                }
+                // A timeout too long to represent is a wait without one.
+                None => self
+                    .changed
+                    .wait(signalled)
+                    .unwrap_or_else(PoisonError::into_inner),
+            };
+        }
+        // What a successful wait does to the state.
+        if self.reset == EventReset::Auto {
+            *signalled = false;
+        }
+        true
     }
 }

@@ -8,9 +8,11 @@
 //!   made with `CreateEventW` included.
 //! - **Elsewhere**: emulated events. Each is registered under a process-unique, non-null
 //!   `HANDLE` value (a multiple of 4, like kernel handles) that turns back into the event with
-//!   [`Event::from_handle`] anywhere in the same process; any other value is `E_HANDLE`. No value
-//!   is handed out twice before 2^62 events (2^30 on a 32-bit target); after that only values
-//!   whose handles are closed come back.
+//!   [`Event::from_handle`] anywhere in the same process, in any copy of mapisync the process
+//!   holds (a provider library may carry its own: the values of two copies never alias, and each
+//!   operates on the other's, see `emulated/space.rs`); any other value is `E_HANDLE`. A copy
+//!   hands no value out twice before 2^20 events (2^18 on a 32-bit target); after that only
+//!   values whose handles are closed come back.
 //!
 //! On both, an [`Event`] value keeps the event itself alive (on Windows through a duplicate
 //! handle of its own), whether or not the handle it was created under is still open: a provider's
@@ -24,7 +26,7 @@
 //!
 //! Open-handle accounting ([`Event::open_handles`], [`Event::is_open`]) comes from mapisync's own
 //! records on both: the handles [`Event::new`] created that have not been closed through
-//! [`Event::close_handle`]. On Windows a handle closed with a bare `CloseHandle` stays in those
+//! [`Event::close_handle`] (`open_handles` counts this copy's). On Windows a handle closed with a bare `CloseHandle` stays in those
 //! records (mapisync cannot see it close), and a handle mapisync did not create is never in them.
 //!
 //! ```

@@ -5,5 +5,7 @@
 pub(crate) mod event;
 pub(crate) mod report;
 pub(crate) mod simulated;
+pub(crate) mod starter;
+pub(crate) mod timing;
 pub(crate) mod watcher;
 pub(crate) mod worker;

@@ -9,6 +9,7 @@ use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
+use super::clock::{self, Anchor, Tick};
 use super::record::{progress_number, run_len, Answers, CallLog, CallRef, Kind, Logged, Record};
 use crate::core::error::Error;
 use crate::core::hresult::HResult;
@@ -31,7 +32,8 @@ const NONE: Span = Span {
 };
 
 /// One call: its [`Kind`] as the checker reads it, its text (or error), its thread (its place in
-/// the thread table) and the answer. 32 bytes on 64-bit targets, nothing to drop.
+/// the thread table), the answer and when it arrived. 40 bytes on 64-bit targets, nothing to
+/// drop.
 #[derive(Clone, Copy, Debug)]
 struct Kept {
     kind: Kind,
@@ -40,6 +42,8 @@ struct Kept {
     extra: Span,
     thread: u32,
     answer: HResult,
+    /// When the call was logged, on the recorder's clock.
+    at: Tick,
 }
 
 /// The calls, in the order they arrived.
@@ -55,6 +59,8 @@ pub(crate) struct CompactLog {
     /// The thread of the latest call and its place in `threads`: a run's calls come from one
     /// worker thread, found here without a search.
     last_thread: Option<(ThreadId, u32)>,
+    /// When the log began: what ties its ticks to time.
+    began: Option<Anchor>,
 }
 
 impl CompactLog {
@@ -62,8 +68,19 @@ impl CompactLog {
     pub(crate) fn with_capacity(calls: usize) -> CompactLog {
         CompactLog {
             entries: Vec::with_capacity(calls),
+            began: Some(Anchor::now()),
             ..CompactLog::default()
         }
+    }
+
+    /// When the log began (its first anchor).
+    pub(crate) fn began(&self) -> Anchor {
+        self.began.unwrap_or_else(Anchor::now)
+    }
+
+    /// When the call at `index` (below [`len`](CallLog::len)) was logged.
+    pub(crate) fn tick(&self, index: usize) -> Tick {
+        self.entries[index].at
     }
 
     /// The place of `thread` in the thread table, added with `name()` the first time; `None` if
@@ -123,6 +140,7 @@ impl CompactLog {
             extra: NONE,
             thread,
             answer,
+            at: clock::now(),
         });
     }
 
@@ -148,6 +166,7 @@ impl CompactLog {
             extra,
             thread,
             answer,
+            at: clock::now(),
         });
         true
     }
@@ -329,8 +348,8 @@ mod tests {
 
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn an_entry_is_32_bytes() {
-        assert_eq!(std::mem::size_of::<Kept>(), 32);
+    fn an_entry_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<Kept>(), 40);
     }
 
     #[test]

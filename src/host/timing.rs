@@ -1,5 +1,5 @@
 //! How long things took in a `SimulatedHost` run, and when they happened: what the host's report
-//! quotes and the timeline draws.
+//! quotes and the timeline draws; and counts as the reports print them.
 
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -41,6 +41,15 @@ impl fmt::Display for Span {
     }
 }
 
+/// `n thing(s)`, with the plural only where it belongs: `1 call`, `2 calls`.
+pub(crate) fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +70,12 @@ mod tests {
         for (span, text) in cases {
             assert_eq!(Span(span).to_string(), text, "{span:?}");
         }
+    }
+
+    #[test]
+    fn counts_take_the_plural_only_where_it_belongs() {
+        assert_eq!(count(0, "call"), "0 calls");
+        assert_eq!(count(1, "call"), "1 call");
+        assert_eq!(count(2, "finding"), "2 findings");
     }
 }

@@ -7,6 +7,7 @@ use super::verdict::{Finding, Severity, Verdict};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::host::report::HostProblem;
+use crate::host::timing::count;
 
 /// Checks a recorded sequence against the protocol of `IMAPISyncProgressCallback`:
 ///
@@ -452,7 +453,7 @@ fn done_never_called(calls: usize) -> Finding {
     Finding::new(
         Severity::Error,
         None,
-        format!("{problem} ({calls} calls recorded)"),
+        format!("{problem} ({} recorded)", count(calls, "call")),
         problem.expected(),
     )
 }

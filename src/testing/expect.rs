@@ -6,6 +6,7 @@ use std::ops::RangeInclusive;
 use super::diff::{diff, Edit, Run};
 use super::record::{run_len, Answers, Call, CallLog, Kind, Record};
 use crate::core::hresult::HResult;
+use crate::host::timing::count;
 use crate::interfaces::progress_callback::Slot;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -284,7 +285,7 @@ impl Lines<'_> {
 /// difference (at most [`MAX_DIFF_LINES`] of them), with the gaps counted.
 fn render_log(out: &mut String, runs: &[Run], records: &[Record]) {
     use std::fmt::Write;
-    let _ = writeln!(out, "call log ({} calls):", records.len());
+    let _ = writeln!(out, "call log ({}):", count(records.len(), "call"));
     let mut shown: Vec<std::ops::Range<usize>> = Vec::new();
     if records.len() <= FULL_LOG {
         shown.push(0..records.len());

@@ -10,7 +10,7 @@ use super::log::CompactLog;
 use super::record::{Call, CallLog, Record};
 use crate::core::hresult::HResult;
 use crate::host::report::SyncReport;
-use crate::host::timing::Span;
+use crate::host::timing::{count, Span};
 
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 190.0;
@@ -48,7 +48,7 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
         .unwrap_or_default()
         .max(Duration::from_micros(1));
     let axis = Axis::new(end);
-    let height = TOP + LANE * (1 + lanes.len()) as f64 + 110.0;
+    let height = TOP + LANE * (1 + lanes.len()) as f64 + 150.0;
     let mut out = String::with_capacity(1024 + records.len() * 96);
     let _ = write!(
         out,
@@ -70,8 +70,8 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
     };
     let _ = writeln!(
         out,
-        "<text x=\"10\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{} call(s) in {}: {}</text>",
-        records.len(),
+        "<text x=\"10\" y=\"24\" font-size=\"15\" font-weight=\"bold\">{} in {}: {}</text>",
+        count(records.len(), "call"),
         Span(since(report.moments.wait_ended).max(times.last().copied().unwrap_or_default())),
         escape(&title)
     );
@@ -83,15 +83,25 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
     }
     axis.draw(&mut out, bottom);
     host_marks(&mut out, report, &axis, since, timeout_at, bottom);
+    // A mark closer than its width to the one before it in its lane steps up or down, so that
+    // neither hides the other.
+    let mut last: Vec<(f64, f64)> = vec![(f64::MIN, 0.0); lanes.len()];
     for (record, &at) in records.iter().zip(&times) {
         let row = lanes
             .iter()
             .position(|(t, _)| *t == record.thread)
-            .unwrap_or(0)
-            + 1;
-        mark(&mut out, record, axis.x(at), mid(row));
+            .unwrap_or(0);
+        let x = axis.x(at);
+        let (last_x, last_step) = last[row];
+        let step = match (x - last_x < 8.0, last_step) {
+            (false, _) => 0.0,
+            (true, s) if s <= 0.0 => 9.0,
+            (true, _) => -9.0,
+        };
+        last[row] = (x, step);
+        mark(&mut out, record, x, mid(row + 1) + step);
     }
-    legend(&mut out, bottom + 46.0);
+    legend(&mut out, bottom + 60.0);
     out.push_str("</svg>\n");
     out
 }
@@ -251,43 +261,26 @@ fn mark(out: &mut String, record: &Record, x: f64, y: f64) {
 }
 
 fn legend(out: &mut String, y: f64) {
-    let entries: [(&str, &str); 8] = [
-        (
-            "<circle class=\"p\" cx=\"0\" cy=\"0\" r=\"4\"/>",
-            "Progress",
-        ),
-        (
-            "<path class=\"e\" d=\"M0 -6 l6 6 l-6 6 l-6 -6 z\"/>",
-            "Error",
-        ),
-        (
-            "<rect class=\"d\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>",
-            "Done (success)",
-        ),
-        (
-            "<rect class=\"df\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>",
-            "Done (failure)",
-        ),
-        (
-            "<path class=\"c\" d=\"M-7 -6 h14 l-7 12 z\"/>",
-            "answered Cancel",
-        ),
+    let entries: [(&str, &str); 12] = [
+        ("<circle class=\"p\" cx=\"0\" cy=\"0\" r=\"4\"/>", "Progress"),
+        ("<path class=\"e\" d=\"M0 -6 l6 6 l-6 6 l-6 -6 z\"/>", "Error"),
+        ("<rect class=\"d\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>", "Done (success)"),
+        ("<rect class=\"df\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>", "Done (failure)"),
+        ("<path class=\"c\" d=\"M-7 -6 h14 l-7 12 z\"/>", "answered Cancel"),
         (
             "<path d=\"M-5 -5 l10 10 m0 -10 l-10 10\" stroke=\"#9c36b5\" stroke-width=\"3\"/>",
             "answered a failure",
         ),
-        (
-            "<path class=\"r\" d=\"M-5 -5 l10 10 m0 -10 l-10 10\"/>",
-            "refused (text too long)",
-        ),
-        (
-            "<path d=\"M0 -7 l6 10 h-12 z\" fill=\"#2f9e44\" stroke=\"#000\"/>",
-            "event signalled",
-        ),
+        ("<path class=\"r\" d=\"M-5 -5 l10 10 m0 -10 l-10 10\"/>", "refused (text too long)"),
+        ("<path d=\"M0 -7 l6 10 h-12 z\" fill=\"#2f9e44\" stroke=\"#000\"/>", "done event signalled"),
+        ("<rect x=\"-8\" y=\"-6\" width=\"16\" height=\"12\" fill=\"#868e96\"/>", "SynchronizeInBackground"),
+        ("<rect x=\"-8\" y=\"-6\" width=\"16\" height=\"12\" fill=\"#e03131\"/>", "... longer than the timeout"),
+        ("<line x1=\"-8\" y1=\"0\" x2=\"8\" y2=\"0\" stroke=\"#868e96\" stroke-dasharray=\"2 3\"/>", "waiting for the event"),
+        ("<line class=\"limit\" x1=\"0\" y1=\"-8\" x2=\"0\" y2=\"8\"/>", "timeout, or start hung"),
     ];
     for (i, (shape, label)) in entries.iter().enumerate() {
         let (x, y) = (
-            LEFT + 10.0 + 190.0 * (i % 4) as f64,
+            LEFT + 10.0 + 185.0 * (i % 4) as f64,
             y + 22.0 * (i / 4) as f64,
         );
         let _ = writeln!(

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::record::Record;
+use crate::host::timing::count;
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,7 +121,7 @@ impl fmt::Display for Verdict {
                 writeln!(f, "  {finding}")?;
             }
         }
-        writeln!(f, "call log ({} calls):", self.log.len())?;
+        writeln!(f, "call log ({}):", count(self.log.len(), "call"))?;
         for record in &self.log {
             writeln!(f, "  {record}")?;
         }

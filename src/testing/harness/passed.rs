@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::released::leak_finding;
 use super::SyncRun;
+use crate::host::timing::count;
 use crate::testing::artifact::write_timeline;
 use crate::testing::timeline;
 use crate::testing::verdict::Verdict;
@@ -79,14 +80,5 @@ impl SyncRun {
         let picture = write_timeline(&self.timeline_svg());
         let sep = if message.ends_with('\n') { "" } else { "\n" };
         panic!("{message}{sep}{picture}")
-    }
-}
-
-/// `n thing(s)`, with the plural only where it belongs.
-pub(crate) fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
     }
 }

@@ -41,7 +41,10 @@ fn a_failing_assertion_leaves_the_runs_picture_and_names_it() {
 
     std::env::set_var("MAPISYNC_ARTIFACTS", &folder);
     let message = failure_of(|| run.assert_calls(&wrong));
-    assert!(message.starts_with("the calls do not match the expectation"), "{message}");
+    assert!(
+        message.starts_with("the calls do not match the expectation"),
+        "{message}"
+    );
     let file = named(&message);
     assert_eq!(
         file,
@@ -60,7 +63,10 @@ fn a_failing_assertion_leaves_the_runs_picture_and_names_it() {
     std::fs::write(&blocked, "").unwrap();
     std::env::set_var("MAPISYNC_ARTIFACTS", blocked.join("below"));
     let message = failure_of(|| run.assert_calls(&wrong));
-    assert!(message.starts_with("the calls do not match the expectation"), "{message}");
+    assert!(
+        message.starts_with("the calls do not match the expectation"),
+        "{message}"
+    );
     let last = message.lines().last().unwrap();
     assert!(
         last.starts_with("the run as a picture could not be written to ")

@@ -12,6 +12,16 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Tick(u64);
 
+impl Tick {
+    /// No moment: the clock was not read.
+    pub(crate) const NONE: Tick = Tick(u64::MAX);
+
+    /// The moment, if the clock was read.
+    pub(crate) fn get(self) -> Option<Tick> {
+        (self != Tick::NONE).then_some(self)
+    }
+}
+
 /// The moment now.
 #[inline(always)]
 pub(crate) fn now() -> Tick {

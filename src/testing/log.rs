@@ -22,6 +22,9 @@ struct Span {
     len: u32,
 }
 
+/// One `Progress` call in this many reads the clock.
+const STAMP_EVERY: usize = 16;
+
 /// The length of a [`Span`] that stands for no text at all.
 const NO_TEXT: u32 = u32::MAX;
 
@@ -42,7 +45,8 @@ struct Kept {
     extra: Span,
     thread: u32,
     answer: HResult,
-    /// When the call was logged, on the recorder's clock.
+    /// When the call was logged, on the recorder's clock ([`Tick::NONE`] for most `Progress`
+    /// calls: see [`CompactLog::stamp`]).
     at: Tick,
 }
 
@@ -73,14 +77,27 @@ impl CompactLog {
         }
     }
 
+    /// The moment for the next entry, a call of `kind`. The clock costs as much as the rest of
+    /// appending a `Progress`: one `Progress` in [`STAMP_EVERY`] reads it, and a timeline places
+    /// the others evenly between the calls that did. Every other call reads it.
+    #[inline(always)]
+    fn stamp(&self, kind: Kind) -> Tick {
+        if matches!(kind, Kind::Progress { .. }) && self.entries.len() % STAMP_EVERY != 0 {
+            Tick::NONE
+        } else {
+            clock::now()
+        }
+    }
+
     /// When the log began (its first anchor).
     pub(crate) fn began(&self) -> Anchor {
         self.began.unwrap_or_else(Anchor::now)
     }
 
-    /// When the call at `index` (below [`len`](CallLog::len)) was logged.
-    pub(crate) fn tick(&self, index: usize) -> Tick {
-        self.entries[index].at
+    /// When the call at `index` (below [`len`](CallLog::len)) was logged; `None` for a
+    /// `Progress` that did not read the clock (see [`stamp`](Self::stamp)).
+    pub(crate) fn tick(&self, index: usize) -> Option<Tick> {
+        self.entries[index].at.get()
     }
 
     /// The place of `thread` in the thread table, added with `name()` the first time; `None` if
@@ -135,12 +152,13 @@ impl CompactLog {
     #[inline(always)]
     pub(crate) fn push_position(&mut self, index: u32, max: u32, thread: u32, answer: HResult) {
         debug_assert!(self.entries.len() < self.entries.capacity());
+        let kind = Kind::Progress { index, max };
         self.entries.push(Kept {
-            kind: Kind::Progress { index, max },
+            kind,
             extra: NONE,
             thread,
             answer,
-            at: clock::now(),
+            at: self.stamp(kind),
         });
     }
 
@@ -166,7 +184,7 @@ impl CompactLog {
             extra,
             thread,
             answer,
-            at: clock::now(),
+            at: self.stamp(kind),
         });
         true
     }

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
-use super::clock::{Anchor, Scale};
+use super::clock::{Anchor, Scale, Tick};
 use super::log::CompactLog;
 use super::record::{Call, CallLog, Record};
 use crate::core::hresult::HResult;
@@ -23,14 +23,9 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
     let scale = Scale::between(log.began(), Anchor::now());
     let records = log.to_records();
     let began = report.moments.began;
-    // Each call at its time, in the order of the log (which is the order they arrived).
-    let mut times = Vec::with_capacity(records.len());
-    let mut last = Duration::ZERO;
-    for i in 0..records.len() {
-        let at = scale.instant(log.tick(i)).saturating_duration_since(began);
-        last = last.max(at);
-        times.push(last);
-    }
+    let times = times(log, |tick| {
+        scale.instant(tick).saturating_duration_since(began)
+    });
     let lanes = lanes(&records);
     let moments = report.moments;
     let since = |at: Instant| at.saturating_duration_since(began);
@@ -104,6 +99,40 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
     legend(&mut out, bottom + 60.0);
     out.push_str("</svg>\n");
     out
+}
+
+/// Each call's time, in the order of the log (the order they arrived, so never earlier than the
+/// call before): read from the clock where the call read it, else placed evenly between the
+/// calls before and after it that did.
+fn times(log: &CompactLog, since: impl Fn(Tick) -> Duration) -> Vec<Duration> {
+    let read: Vec<Option<Duration>> = (0..log.len()).map(|i| log.tick(i).map(&since)).collect();
+    let mut times = Vec::with_capacity(read.len());
+    let mut before: Option<(usize, Duration)> = None;
+    for (i, at) in read.iter().enumerate() {
+        let at = match *at {
+            Some(at) => at,
+            None => {
+                let after = read[i..]
+                    .iter()
+                    .enumerate()
+                    .find_map(|(k, t)| t.map(|t| (i + k, t)));
+                match (before, after) {
+                    (Some((b, tb)), Some((a, ta))) if ta > tb => {
+                        tb + (ta - tb).mul_f64((i - b) as f64 / (a - b) as f64)
+                    }
+                    (Some((_, tb)), _) => tb,
+                    (None, Some((_, ta))) => ta,
+                    (None, None) => Duration::ZERO,
+                }
+            }
+        };
+        let at = times.last().map_or(at, |&last: &Duration| last.max(at));
+        if read[i].is_some() {
+            before = Some((i, at));
+        }
+        times.push(at);
+    }
+    times
 }
 
 /// The threads in the order they first called, each with its label.
@@ -364,4 +393,34 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calls_that_did_not_read_the_clock_are_placed_between_those_that_did() {
+        let mut log = CompactLog::with_capacity(64);
+        let thread = log.thread(std::thread::current().id(), || None).unwrap();
+        let began = Instant::now();
+        for i in 0..40 {
+            std::thread::sleep(Duration::from_millis(1));
+            log.push_position(i, 40, thread, HResult::S_OK);
+        }
+        let read: Vec<bool> = (0..40).map(|i| log.tick(i).is_some()).collect();
+        assert_eq!(read.iter().filter(|&&r| r).count(), 3, "{read:?}");
+        let scale = Scale::between(log.began(), Anchor::now());
+        let times = times(&log, |t| scale.instant(t).saturating_duration_since(began));
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        // Evenly between the 16th and the 32nd call, which read the clock.
+        let (a, b) = (times[16], times[32]);
+        assert!(b - a >= Duration::from_millis(16), "{times:?}");
+        let mid = times[24];
+        let half = a + (b - a) / 2;
+        let off = if mid > half { mid - half } else { half - mid };
+        assert!(off < Duration::from_micros(50), "{times:?}");
+        // After the last call that read it: at its time.
+        assert_eq!(times[39], times[32]);
+    }
 }

@@ -77,12 +77,18 @@ impl CompactLog {
         }
     }
 
-    /// The moment for the next entry, a call of `kind`. The clock costs as much as the rest of
-    /// appending a `Progress`: one `Progress` in [`STAMP_EVERY`] reads it, and a timeline places
-    /// the others evenly between the calls that did. Every other call reads it.
+    /// The moment for the next entry, a call of `kind` from the thread at `thread` answered
+    /// `answer`. The clock costs as much as the rest of appending a `Progress`: of the `Progress`
+    /// calls answered `S_OK` that follow a call of the same thread, one in [`STAMP_EVERY`] reads
+    /// it, and a timeline places the others evenly between the calls that did. Every other call
+    /// reads it.
     #[inline(always)]
-    fn stamp(&self, kind: Kind) -> Tick {
-        if matches!(kind, Kind::Progress { .. }) && self.entries.len() % STAMP_EVERY != 0 {
+    fn stamp(&self, kind: Kind, thread: u32, answer: HResult) -> Tick {
+        if matches!(kind, Kind::Progress { .. })
+            && answer == HResult::S_OK
+            && self.entries.len() % STAMP_EVERY != 0
+            && self.entries.last().is_some_and(|e| e.thread == thread)
+        {
             Tick::NONE
         } else {
             clock::now()
@@ -158,7 +164,7 @@ impl CompactLog {
             extra: NONE,
             thread,
             answer,
-            at: self.stamp(kind),
+            at: self.stamp(kind, thread, answer),
         });
     }
 
@@ -184,7 +190,7 @@ impl CompactLog {
             extra,
             thread,
             answer,
-            at: self.stamp(kind),
+            at: self.stamp(kind, thread, answer),
         });
         true
     }

@@ -13,7 +13,7 @@ use crate::host::report::SyncReport;
 use crate::host::timing::{count, Span};
 
 const WIDTH: f64 = 960.0;
-const LEFT: f64 = 190.0;
+const LEFT: f64 = 200.0;
 const RIGHT: f64 = 30.0;
 const TOP: f64 = 44.0;
 const LANE: f64 = 40.0;
@@ -50,7 +50,7 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" \
          viewBox=\"0 0 {WIDTH} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n\
          <style>.p{{fill:#3b6fd4}}.e{{fill:#f08c00}}.d{{fill:#2f9e44}}.df{{fill:#c92a2a}}\
-         .c{{fill:#e03131;stroke:#000;stroke-width:1}}.f{{fill:#9c36b5;stroke:#000;stroke-width:1}}\
+         .c{{fill:#e03131;stroke:#000;stroke-width:1}}.f{{fill:none;stroke:#9c36b5;stroke-width:3}}\
          .r{{stroke:#000;stroke-width:2}}.lane{{fill:#f4f5f7}}.grid{{stroke:#ccc}}\
          .limit{{stroke:#e03131;stroke-width:1.5;stroke-dasharray:6 4}}</style>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
@@ -140,9 +140,11 @@ fn lanes(records: &[Record]) -> Vec<(ThreadId, String)> {
     let mut lanes: Vec<(ThreadId, String)> = Vec::new();
     for r in records {
         if lanes.iter().all(|(t, _)| *t != r.thread) {
-            let name = match &r.thread_name {
+            let name = match r.thread_name.as_deref() {
+                // The thread the host calls SynchronizeInBackground on.
+                Some("mapisync-host-start") => "in SynchronizeInBackground".to_owned(),
                 Some(name) => format!("thread {name}"),
-                None => format!("thread {:?}", r.thread),
+                None => format!("unnamed {:?}", r.thread),
             };
             lanes.push((r.thread, name));
         }
@@ -252,8 +254,7 @@ fn mark(out: &mut String, record: &Record, x: f64, y: f64) {
         )
     } else if record.answer.is_failure() {
         format!(
-            "<path class=\"f\" d=\"M{:.1} {:.1} l10 10 m0 -10 l-10 10\" stroke=\"#9c36b5\" \
-             stroke-width=\"3\">",
+            "<path class=\"f\" d=\"M{:.1} {:.1} l10 10 m0 -10 l-10 10\">",
             x - 5.0,
             y - 5.0
         )
@@ -297,7 +298,7 @@ fn legend(out: &mut String, y: f64) {
         ("<rect class=\"df\" x=\"-5\" y=\"-5\" width=\"10\" height=\"10\"/>", "Done (failure)"),
         ("<path class=\"c\" d=\"M-7 -6 h14 l-7 12 z\"/>", "answered Cancel"),
         (
-            "<path d=\"M-5 -5 l10 10 m0 -10 l-10 10\" stroke=\"#9c36b5\" stroke-width=\"3\"/>",
+            "<path class=\"f\" d=\"M-5 -5 l10 10 m0 -10 l-10 10\"/>",
             "answered a failure",
         ),
         ("<path class=\"r\" d=\"M-5 -5 l10 10 m0 -10 l-10 10\"/>", "refused (text too long)"),

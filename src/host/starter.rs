@@ -120,10 +120,23 @@ pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) ->
                 false
             }
         };
-        if timed_out && !matches!(*state, State::Returned(_)) {
-            // The thread keeps its own `Arc` and the call's references until the call returns.
-            *state = State::Abandoned;
-            return Started::Hung;
+        if timed_out {
+            match &*state {
+                State::Returned(_) => {}
+                State::Asked(_) => {
+                    // Never taken up: the thread is idle again, and the call never began.
+                    *state = State::Idle;
+                    drop(state);
+                    IDLE.lock().push(starter);
+                    return Started::Hung;
+                }
+                _ => {
+                    // The thread keeps its own `Arc` and the call's references until the call
+                    // returns.
+                    *state = State::Abandoned;
+                    return Started::Hung;
+                }
+            }
         }
     }
 }

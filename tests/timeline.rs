@@ -206,6 +206,7 @@ fn call_titles(svg: &str) -> Vec<String> {
 /// with the same titles (the done event's handle aside). `MAPISYNC_GUIDE_PICTURE=write` draws
 /// it again.
 #[test]
+#[cfg_attr(miri, ignore = "reads a file, which Miri's isolation refuses")]
 fn the_guides_picture_is_what_the_kit_draws() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/images/timeline.svg");
     let svg = cancelled_run().timeline_svg();

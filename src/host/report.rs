@@ -381,7 +381,7 @@ impl fmt::Display for SyncReport {
         if let Some(status) = self.final_status() {
             write!(f, "; Done: {status}")?;
         }
-        write!(f, "; {:?}", self.elapsed)?;
+        write!(f, "; {} in all", Span(self.elapsed))?;
         for problem in self.host_problems() {
             let severity = if problem.is_warning() {
                 "warning: "

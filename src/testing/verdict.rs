@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::record::Record;
 use crate::host::finding::{Finding, Severity};
+use crate::host::timing::count;
 
 /// The outcome of a protocol check: the findings, and the call log they are about.
 #[derive(Clone, Debug)]
@@ -85,7 +86,7 @@ impl fmt::Display for Verdict {
                 writeln!(f, "  {finding}")?;
             }
         }
-        writeln!(f, "call log ({} calls):", self.log.len())?;
+        writeln!(f, "call log ({}):", count(self.log.len(), "call"))?;
         for record in &self.log {
             writeln!(f, "  {record}")?;
         }

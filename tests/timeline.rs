@@ -128,8 +128,8 @@ fn assert_passed_tells_every_finding_the_hosts_report_and_the_call_log() {
     let message = failure_of(|| run.assert_passed());
     for part in [
         "the run did not pass (lenient): 2 findings\n",
-        "  error at #2: Progress after the user pressed Cancel",
-        "  error at #3: Done with S_OK",
+        "  error[progress_after_cancel] at #2: Progress after the user pressed Cancel",
+        "  error[progress_after_cancel] at #3: Done with S_OK",
         "host report: SynchronizeInBackground: S_OK (0x00000000); Done: S_OK",
         "call log (4 calls):\n  #0 Progress 1/3\n  #1 Progress 2/3 -> MAPI_E_USER_CANCEL",
         "the run as a picture: ",
@@ -156,7 +156,7 @@ fn assert_passed_counts_leaks_and_strict_warnings_too() {
     run.assert_protocol();
     let message = failure_of(|| run.assert_passed());
     assert!(
-        message.contains("the run did not pass (lenient): 1 finding\n  error: the provider still holds 1 reference(s)"),
+        message.contains("the run did not pass (lenient): 1 finding\n  error[reference_leaked]: the provider still holds 1 reference(s)"),
         "{message}"
     );
 

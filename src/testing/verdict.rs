@@ -23,6 +23,11 @@ impl Verdict {
         }
     }
 
+    /// Keeps only the findings `keep` accepts (a finding another one, more precise, replaces).
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.findings.retain(keep);
+    }
+
     /// Adds a finding only the caller could see (the host's, say).
     pub(crate) fn push(&mut self, finding: Finding) {
         self.findings.push(finding);

@@ -88,6 +88,11 @@ impl Verdict {
         self.strict
     }
 
+    /// The call log the findings are about, in order.
+    pub(crate) fn records(&self) -> &[Record] {
+        &self.log
+    }
+
     /// The findings alone, one per line, without the call log; `no findings` when there are none.
     pub fn summary(&self) -> String {
         if self.findings.is_empty() {

@@ -1,0 +1,151 @@
+//! `mapisync_expect_*`: the kit's [`Expect`] built from C, for `mapisync_run_matches`.
+
+use super::boundary::{clear_out, free_boxed, hresult, required};
+use crate::abi::{HRESULT, ULONG, WCHAR};
+use crate::core::hresult::HResult;
+use crate::testing::Expect;
+
+/// `mapisync_expect`: the expected calls so far.
+#[derive(Debug, Default)]
+pub struct CExpect {
+    pub(super) expect: Expect,
+    /// Entries added so far: a text applies to the last one.
+    entries: usize,
+}
+
+impl CExpect {
+    /// Adds an entry with `add`.
+    fn push(&mut self, add: impl FnOnce(Expect) -> Expect) {
+        self.expect = add(core::mem::take(&mut self.expect));
+        self.entries += 1;
+    }
+}
+
+/// Every call of the last entry of `expect` carries exactly `text`: the one place the C API
+/// asks the kit for a text expectation. The kit's `Expect` compares no text yet: `E_NOTIMPL`.
+fn with_text(_expect: &mut Expect, _text: &str) -> Result<(), HResult> {
+    Err(HResult::E_NOTIMPL)
+}
+
+/// Makes an empty expectation (no call at all). Free it with `mapisync_expect_free`.
+///
+/// # Safety
+///
+/// `out` is null or valid for a pointer-sized write.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_new(out: *mut *mut CExpect) -> HRESULT {
+    hresult(|| {
+        // SAFETY: the caller's guarantee.
+        unsafe { clear_out(out) }?;
+        // SAFETY: checked non-null and writable above; the box passes to the caller.
+        unsafe { out.write(Box::into_raw(Box::default())) };
+        Ok(HResult::S_OK)
+    })
+}
+
+/// Runs `add` on the live expectation `e`.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation no other thread uses during the call.
+unsafe fn add(e: *mut CExpect, add: impl FnOnce(&mut CExpect) -> Result<(), HResult>) -> HRESULT {
+    hresult(|| {
+        required(e)?;
+        // SAFETY: non-null, live and not shared during the call, by the caller's guarantee.
+        add(unsafe { &mut *e })?;
+        Ok(HResult::S_OK)
+    })
+}
+
+/// `Progress` calls with the indices `first..=last`, in order, each with maximum `max`.
+/// `first > last` is `E_INVALIDARG`.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation no other thread uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_progress(
+    e: *mut CExpect,
+    first: ULONG,
+    last: ULONG,
+    max: ULONG,
+) -> HRESULT {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe {
+        add(e, |e| {
+            if first > last {
+                return Err(HResult::E_INVALIDARG);
+            }
+            e.push(|x| x.progress(first..=last, max));
+            Ok(())
+        })
+    }
+}
+
+/// One `Error` call with `hr`.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation no other thread uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> HRESULT {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe {
+        add(e, |e| {
+            e.push(|x| x.error(HResult(hr)));
+            Ok(())
+        })
+    }
+}
+
+/// One `Done` call with final status `hr`.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation no other thread uses during the call.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> HRESULT {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe {
+        add(e, |e| {
+            e.push(|x| x.done(HResult(hr)));
+            Ok(())
+        })
+    }
+}
+
+/// Every call of the last entry carries exactly `text` (NUL-terminated UTF-16). `E_POINTER` for
+/// NULL, `E_INVALIDARG` before any entry or for text that is not valid UTF-16; `E_NOTIMPL` in
+/// this version, whose matching compares no text.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation no other thread uses during the call; `text` is null or a
+/// NUL-terminated UTF-16 string.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_text(e: *mut CExpect, text: *const WCHAR) -> HRESULT {
+    let set = |e: &mut CExpect| {
+        required(text)?;
+        if e.entries == 0 {
+            return Err(HResult::E_INVALIDARG);
+        }
+        // SAFETY: non-null and NUL-terminated by the caller's guarantee.
+        let units = unsafe { widestring::U16CStr::from_ptr_str(text.cast::<u16>()) };
+        let text = units.to_string().map_err(|_| HResult::E_INVALIDARG)?;
+        with_text(&mut e.expect, &text)
+    };
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe { add(e, set) }
+}
+
+/// Frees the expectation. NULL is a no-op.
+///
+/// # Safety
+///
+/// `e` is null or was made by `mapisync_expect_new` and is not used after this call.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_expect_free(e: *mut CExpect) {
+    // SAFETY: made by `Box::into_raw` in `mapisync_expect_new`, and given back once, by the
+    // caller's guarantee.
+    unsafe { free_boxed(e) }
+}

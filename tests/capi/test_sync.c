@@ -31,7 +31,7 @@ static void print_report_if_failed(const mapisync_run *run, int expect_pass) {
 }
 
 void test_sync_a_good_store_passes(void) {
-    store_config config = {5, S_OK, 0, 0, 0};
+    store_config config = {5, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_record rec;
     mapisync_run *run;
@@ -53,7 +53,7 @@ void test_sync_a_good_store_passes(void) {
 }
 
 void test_sync_cancel_at_the_third_progress(void) {
-    store_config config = {10, S_OK, 0, 0, 0};
+    store_config config = {10, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_record rec;
     mapisync_run *run;
@@ -71,7 +71,7 @@ void test_sync_cancel_at_the_third_progress(void) {
 }
 
 void test_sync_a_failing_folder_is_reported_through_error(void) {
-    store_config config = {2, MAPI_E_NETWORK_ERROR, 0, 0, 0};
+    store_config config = {2, MAPI_E_NETWORK_ERROR, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
@@ -85,9 +85,9 @@ void test_sync_a_failing_folder_is_reported_through_error(void) {
 }
 
 void test_sync_findings_leak_past_max_and_no_signal(void) {
-    store_config leak = {1, S_OK, 1, 0, 0};
-    store_config past = {2, S_OK, 0, 0, 1};
-    store_config silent = {1, S_OK, 0, 1, 0};
+    store_config leak = {1, S_OK, 1, 0, 0, 0};
+    store_config past = {2, S_OK, 0, 0, 1, 0};
+    store_config silent = {1, S_OK, 0, 1, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     IMAPISyncProgressCallback *cb;
@@ -119,7 +119,7 @@ void test_sync_findings_leak_past_max_and_no_signal(void) {
 }
 
 void test_sync_unknown_flags_go_to_the_store(void) {
-    store_config config = {1, S_OK, 0, 0, 0};
+    store_config config = {1, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
@@ -151,7 +151,7 @@ void test_sync_a_store_without_imapisync_is_a_finding(void) {
 }
 
 void test_sync_bad_arguments(void) {
-    store_config config = {1, S_OK, 0, 0, 0};
+    store_config config = {1, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
     mapisync_recorder *recorder = NULL;
     mapisync_run *run = (mapisync_run *)(uintptr_t)0x10;
@@ -173,7 +173,7 @@ void test_sync_bad_arguments(void) {
 
 /* The example of README.md, as it is there. */
 void test_readme_example(void) {
-    store_config config = {5, S_OK, 0, 0, 0};
+    store_config config = {5, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
     mapisync_recorder *recorder;
     mapisync_run *run;
@@ -193,7 +193,7 @@ void test_readme_example(void) {
 
 /* The C host: Outlook's part written in C, as an emulation layer would, on the same store. */
 void test_c_host_drives_a_store(void) {
-    store_config config = {3, S_OK, 0, 0, 0};
+    store_config config = {3, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
     IMAPISync *sync = NULL;
     mapisync_recorder *recorder = NULL;

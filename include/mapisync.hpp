@@ -69,6 +69,38 @@ template <class T, void (*Free)(T *)> class Owner {
 
 } // namespace detail
 
+/* One COM reference, released when the owner goes: Ref<IUnknown> store(make_store()). */
+template <class T> class Ref {
+  public:
+    Ref() = default;
+    /* Adopts the one reference `p` carries (no AddRef). */
+    explicit Ref(T *p) : p_(p) {}
+    Ref(Ref &&o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
+    Ref &operator=(Ref &&o) noexcept {
+        if (this != &o) {
+            reset(std::exchange(o.p_, nullptr));
+        }
+        return *this;
+    }
+    Ref(const Ref &) = delete;
+    Ref &operator=(const Ref &) = delete;
+    ~Ref() { reset(nullptr); }
+    T *get() const { return p_; }
+    T *operator->() const { return p_; }
+    explicit operator bool() const { return p_ != nullptr; }
+    /* Gives the reference up to the caller. */
+    T *release() { return std::exchange(p_, nullptr); }
+
+  private:
+    void reset(T *p) {
+        if (p_ != nullptr) {
+            p_->Release();
+        }
+        p_ = p;
+    }
+    T *p_ = nullptr;
+};
+
 /* An HRESULT in words: "E_FAIL (0x80004005)". */
 inline std::string hresult_text(HRESULT hr) { return detail::hresult_text(hr); }
 

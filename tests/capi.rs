@@ -567,3 +567,79 @@ fn explore_answers_bad_inputs_and_writes_only_null() {
         mapisync_exploration_free(ptr::null_mut());
     }
 }
+
+const GUIDE: &str = include_str!("../docs/c-and-cpp.md");
+
+/// The first text block of the C guide after `intro` (either line ending).
+fn shown_after(intro: &str) -> String {
+    GUIDE
+        .split(intro)
+        .nth(1)
+        .and_then(|rest| rest.split("```text").nth(1))
+        .and_then(|block| block.split("```").next())
+        .map(|block| block.trim_start_matches(['\r', '\n']).replace("\r\n", "\n"))
+        .unwrap_or_else(|| panic!("the guide shows a text block after {intro:?}"))
+}
+
+/// `text` with what differs from run to run written as `<...>`: an exploration's time and a
+/// done event's handle value.
+fn without_run_values(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut line = line.to_string();
+        for (after, until) in [(" scenarios in ", Some(" (seed")), (" event 0x", None)] {
+            if let Some(start) = line.find(after).map(|i| i + after.len()) {
+                let end = until
+                    .and_then(|u| line[start..].find(u).map(|i| start + i))
+                    .unwrap_or(line.len());
+                line.replace_range(start..end, "<...>");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The C store of tests/capi/store.c with `steps` and `ignore_cancel_from`, in Rust: Progress
+/// "step" 1..=steps of steps, a failing answer ignored from `from` on, then Done.
+struct CStoreTwin {
+    steps: u32,
+    from: u32,
+}
+
+impl SyncProvider for CStoreTwin {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        let (steps, from) = (self.steps, self.from);
+        SyncWorker::spawn(request, move |sync| {
+            let text = mapisync::U16CString::from_str("step").unwrap();
+            for i in 1..=steps {
+                if let Err(e) = sync.progress(Some(&text), i, steps) {
+                    if i < from {
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+#[test]
+fn the_guide_shows_the_exploration_report_the_c_api_prints() {
+    let (hr, x) = explore(Some(&options(0)), &|| {
+        MapiSync::new(CStoreTwin { steps: 4, from: 3 })
+    });
+    assert_eq!(hr, 0);
+    // SAFETY: a live exploration, freed once; the report read while it lives.
+    let printed = unsafe {
+        let report = text(mapisync_exploration_report(x));
+        mapisync_exploration_free(x);
+        report
+    };
+    assert_eq!(
+        without_run_values(&printed),
+        without_run_values(&shown_after("prints this report")),
+        "the guide's report (right) is not what the C API prints (left)"
+    );
+}

@@ -249,7 +249,7 @@ fn quoted_blocks(doc: &str) -> usize {
             .trim_start_matches("// From ")
             .trim_end_matches(" */");
         assert!(
-            source.starts_with("tests/capi/"),
+            source.starts_with("tests/capi/") || source.starts_with("examples/cpp-provider/"),
             "a C or C++ block in the docs must say which test file it is from: {first}"
         );
         assert!(

@@ -175,16 +175,25 @@ void test_sync_bad_arguments(void) {
 void test_readme_example(void) {
     store_config config = {5, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
-    mapisync_recorder *recorder;
-    mapisync_run *run;
-    mapisync_recorder_new(&recorder);
-    mapisync_recorder_cancel_progress_from(recorder, 3); /* the user presses Cancel */
-    mapisync_sync_test(store, SYNC_DOWNLOAD_CONTENTS, recorder, 10000, &run);
-    int passed = mapisync_run_passed(run, 1);
-    if (!passed) {
-        puts(mapisync_run_report(run)); /* the findings and the call log */
+    mapisync_recorder *recorder = NULL;
+    mapisync_run *run = NULL;
+    int passed = 0;
+    HRESULT hr = mapisync_recorder_new(&recorder);
+    if (SUCCEEDED(hr)) {
+        hr = mapisync_recorder_cancel_progress_from(recorder, 3); /* the user presses Cancel */
     }
-    mapisync_run_free(run);
+    if (SUCCEEDED(hr)) {
+        hr = mapisync_sync_test(store, SYNC_DOWNLOAD_CONTENTS, recorder, 10000, &run);
+    }
+    if (SUCCEEDED(hr)) {
+        passed = mapisync_run_passed(run, 1);
+        if (!passed) {
+            puts(mapisync_run_report(run)); /* the findings and the call log */
+        }
+    } else {
+        fprintf(stderr, "mapisync: 0x%08X\n", (unsigned)hr); /* a bad argument, no memory */
+    }
+    mapisync_run_free(run); /* NULL is a no-op */
     mapisync_recorder_free(recorder);
     EXPECT(passed);
     store_join(store);

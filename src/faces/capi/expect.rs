@@ -1,19 +1,28 @@
 //! `mapisync_expect_*`: the kit's [`Expect`] built from C, for `mapisync_run_matches`.
 
+use parking_lot::Mutex;
+
 use super::boundary::{clear_out, free_boxed, hresult, required};
 use crate::abi::{HRESULT, ULONG, WCHAR};
 use crate::core::hresult::HResult;
 use crate::testing::Expect;
 
-/// `mapisync_expect`: the expected calls so far.
+/// `mapisync_expect`: the expected calls so far, behind a lock (any thread may add to it or
+/// match with it).
 #[derive(Debug, Default)]
 pub struct CExpect {
+    pub(super) inner: Mutex<Steps>,
+}
+
+/// The expectation and how many entries it has.
+#[derive(Debug, Default)]
+pub(super) struct Steps {
     pub(super) expect: Expect,
     /// Entries added so far: a text applies to the last one.
     entries: usize,
 }
 
-impl CExpect {
+impl Steps {
     /// Adds an entry with `add`.
     fn push(&mut self, add: impl FnOnce(Expect) -> Expect) {
         self.expect = add(core::mem::take(&mut self.expect));
@@ -47,12 +56,13 @@ pub unsafe extern "C" fn mapisync_expect_new(out: *mut *mut CExpect) -> HRESULT 
 ///
 /// # Safety
 ///
-/// `e` is null or a live expectation no other thread uses during the call.
-unsafe fn add(e: *mut CExpect, add: impl FnOnce(&mut CExpect) -> Result<(), HResult>) -> HRESULT {
+/// `e` is null or a live expectation.
+unsafe fn add(e: *mut CExpect, add: impl FnOnce(&mut Steps) -> Result<(), HResult>) -> HRESULT {
     hresult(|| {
         required(e)?;
-        // SAFETY: non-null, live and not shared during the call, by the caller's guarantee.
-        add(unsafe { &mut *e })?;
+        // SAFETY: non-null and live by the caller's guarantee; shared access only, the lock
+        // orders the writers.
+        add(&mut unsafe { &*e }.inner.lock())?;
         Ok(HResult::S_OK)
     })
 }
@@ -62,7 +72,7 @@ unsafe fn add(e: *mut CExpect, add: impl FnOnce(&mut CExpect) -> Result<(), HRes
 ///
 /// # Safety
 ///
-/// `e` is null or a live expectation no other thread uses during the call.
+/// `e` is null or a live expectation.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_progress(
     e: *mut CExpect,
@@ -86,7 +96,7 @@ pub unsafe extern "C" fn mapisync_expect_progress(
 ///
 /// # Safety
 ///
-/// `e` is null or a live expectation no other thread uses during the call.
+/// `e` is null or a live expectation.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> HRESULT {
     // SAFETY: the caller's guarantee, passed on.
@@ -102,7 +112,7 @@ pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> 
 ///
 /// # Safety
 ///
-/// `e` is null or a live expectation no other thread uses during the call.
+/// `e` is null or a live expectation.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> HRESULT {
     // SAFETY: the caller's guarantee, passed on.
@@ -120,11 +130,11 @@ pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> H
 ///
 /// # Safety
 ///
-/// `e` is null or a live expectation no other thread uses during the call; `text` is null or a
+/// `e` is null or a live expectation; `text` is null or a
 /// NUL-terminated UTF-16 string.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_text(e: *mut CExpect, text: *const WCHAR) -> HRESULT {
-    let set = |e: &mut CExpect| {
+    let set = |e: &mut Steps| {
         required(text)?;
         if e.entries == 0 {
             return Err(HResult::E_INVALIDARG);

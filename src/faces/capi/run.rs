@@ -343,7 +343,10 @@ pub unsafe extern "C" fn mapisync_run_matches(
     let answer = boundary(None, || {
         // SAFETY: null or live, by the caller's guarantee.
         let (run, expect) = unsafe { (run.as_ref(), expect.as_ref()) };
-        Some(run.zip(expect).map(|(run, e)| run.mismatch(&e.expect)))
+        Some(
+            run.zip(expect)
+                .map(|(run, e)| run.mismatch(&e.inner.lock().expect)),
+        )
     });
     let (matched, text) = match answer {
         Some(Some(None)) => (1, ptr::null()),

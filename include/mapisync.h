@@ -502,8 +502,8 @@ int mapisync_run_matches(const mapisync_run *run, const mapisync_expect *e, cons
 
 /* ---- Exploration: every host behaviour that matters, the smallest failing script ---- */
 
-/* One new store with one reference in *out, or a failure code. Called once per scenario, from
- * the thread that called mapisync_explore (from any thread when jobs > 1). */
+/* One new store with one reference in *out, or a failure code. Called once per scenario, on
+ * the thread that called mapisync_explore (with any `jobs`). */
 typedef HRESULT (*mapisync_store_factory)(void *context, IUnknown **out);
 typedef struct mapisync_explore_options {
     size_t size;           /* sizeof(mapisync_explore_options), so the struct can grow */
@@ -519,9 +519,10 @@ typedef struct mapisync_exploration mapisync_exploration;
 /* Explores the stores make_store makes (a fresh one per scenario): the plain run, Cancel from
  * each Progress, a failure to each Error and to Done, then `cases` random scripts; the first
  * failing random script is shrunk to the smallest. options NULL: the defaults (those of the
- * Rust Explore::new(): 256 cases, seed 0); a size smaller than the first version of the struct,
- * or larger than this library knows, is E_INVALIDARG. MAPISYNC_EXPLORE_SEED and
- * MAPISYNC_EXPLORE_CASES in the environment override seed and cases. S_OK whenever the
+ * Rust Explore::new(): 256 cases, seed 0, stop at the first failure); a size smaller than the
+ * first version of the struct, or larger than this library knows, is E_INVALIDARG.
+ * MAPISYNC_EXPLORE_SEED and MAPISYNC_EXPLORE_CASES in the environment override seed and cases
+ * (E_INVALIDARG when set to anything but a decimal number). S_OK whenever the
  * exploration took place, whatever it found; a factory that fails, hands back NULL or a store
  * without IMAPISync fails this call with that code (E_POINTER, E_NOINTERFACE). */
 HRESULT mapisync_explore(const mapisync_explore_options *options,

@@ -28,12 +28,19 @@ fn shown_after(intro: &str) -> &'static str {
 
 /// `text` with what differs from run to run written as `<...>`: an exploration's count and time
 /// (the count of random scripts drawn before the first failure differs between 32- and 64-bit
-/// targets) and a done event's handle value (after "event 0x").
+/// targets), its seed and deadline (the environment may set the seed; the deadline adapts to the
+/// machine), the test named in its replay line, and a done event's handle value (after
+/// "event 0x").
 fn without_run_values(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
         let mut line = line.to_string();
-        for (after, until) in [("exploration: ", Some(" (seed")), (" event 0x", None)] {
+        for (after, until) in [
+            ("exploration: ", Some(" (seed")),
+            ("(seed ", Some(")")),
+            ("MAPISYNC_EXPLORE_SEED=", None),
+            (" event 0x", None),
+        ] {
             if let Some(start) = line.find(after).map(|i| i + after.len()) {
                 let end = until
                     .and_then(|u| line[start..].find(u).map(|i| start + i))

@@ -23,14 +23,14 @@ pub struct CExploration {
 }
 
 impl CExploration {
-    /// The C view of `exploration`.
-    pub(super) fn new(exploration: &Exploration) -> CExploration {
+    /// The C view of `exploration`, which went on after its first failure when `all_failures`.
+    pub(super) fn new(exploration: &Exploration, all_failures: bool) -> CExploration {
         let failures: Vec<(CString, Run)> = exploration
             .failures()
             .iter()
             .map(|f| (c_string(&c_script(&f.script)), Run::explored(&f.verdict)))
             .collect();
-        let mut report = format!("{exploration}\n");
+        let mut report = summary(exploration, all_failures);
         for (i, (script, run)) in failures.iter().enumerate() {
             let _ = write!(
                 report,
@@ -50,6 +50,35 @@ impl CExploration {
             report: c_string(&report),
         }
     }
+}
+
+/// The report's first lines: `exploration: 57 scenarios in 12.3ms (seed 0, deadline 1.5s), all
+/// passed`, and when a script failed how to explore again with the same seed.
+fn summary(exploration: &Exploration, all_failures: bool) -> String {
+    let mut text = format!(
+        "exploration: {} scenarios in {:.1?} (seed {}, deadline {:?}), ",
+        exploration.scenarios(),
+        exploration.elapsed(),
+        exploration.seed(),
+        exploration.deadline()
+    );
+    let failures = exploration.failures().len();
+    match failures {
+        0 => text.push_str("all passed\n"),
+        1 => text.push_str("1 failing script"),
+        n => text.push_str(&format!("{n} failing scripts")),
+    }
+    if failures > 0 {
+        if !all_failures {
+            text.push_str(" (stopped at the first; all_failures = 1 collects every one)");
+        }
+        let _ = writeln!(
+            text,
+            "\nMAPISYNC_EXPLORE_SEED={} in the environment explores with the same seed again",
+            exploration.seed()
+        );
+    }
+    text
 }
 
 /// `script` as the C calls that set it up on a `mapisync_recorder *` named `recorder`, one a

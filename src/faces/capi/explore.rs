@@ -51,26 +51,40 @@ fn configure(options: &mapisync_explore_options) -> Explore {
     schedule(explore, options.jobs.max(1), options.all_failures != 0)
 }
 
-/// Scenarios `jobs` at a time, and going on after the first failure with `all_failures`: the
-/// one place the C API asks the kit for them. The kit runs one scenario at a time and goes on
-/// through the systematic pass after a failure: `jobs` and `all_failures` change nothing yet.
-fn schedule(explore: Explore, _jobs: u32, _all_failures: bool) -> Explore {
-    explore
+/// Scenarios `jobs` at a time, and going on after the first failure with `all_failures`.
+fn schedule(explore: Explore, jobs: u32, all_failures: bool) -> Explore {
+    let explore = explore.jobs(usize::try_from(jobs).unwrap_or(usize::MAX));
+    if all_failures {
+        explore.all_failures()
+    } else {
+        explore
+    }
 }
 
-/// The C factory and its context, called from the exploration's threads (the header asks a
-/// factory to be callable from any thread).
+/// `E_INVALIDARG` when `MAPISYNC_EXPLORE_SEED` or `MAPISYNC_EXPLORE_CASES` is set to anything
+/// but a decimal number of 64 or 32 bits, or blank (the exploration would refuse it).
+fn environment_is_valid() -> core::result::Result<(), HResult> {
+    let valid = |name: &str, parse: fn(&str) -> bool| match std::env::var(name) {
+        Ok(value) => value.trim().is_empty() || parse(value.trim()),
+        Err(std::env::VarError::NotPresent) => true,
+        Err(std::env::VarError::NotUnicode(_)) => false,
+    };
+    if valid("MAPISYNC_EXPLORE_SEED", |v| v.parse::<u64>().is_ok())
+        && valid("MAPISYNC_EXPLORE_CASES", |v| v.parse::<u32>().is_ok())
+    {
+        Ok(())
+    } else {
+        Err(HResult::E_INVALIDARG)
+    }
+}
+
+/// The C factory and its context, called on the thread that called `mapisync_explore`.
 struct Factory {
     make: StoreFactory,
     context: *mut c_void,
     /// The first failure of the factory, which ends the exploration's worth.
     failed: Mutex<Option<HResult>>,
 }
-
-// SAFETY: the header requires the factory and its context to be usable from any thread.
-unsafe impl Send for Factory {}
-// SAFETY: as above; `failed` is behind a mutex.
-unsafe impl Sync for Factory {}
 
 impl Factory {
     /// One new store, or what went wrong: the factory's code, `E_POINTER` for a NULL store with
@@ -120,7 +134,7 @@ impl SyncProvider for Unmade {
 /// # Safety
 ///
 /// `options` is null or points to at least `options->size` readable bytes beginning with a
-/// `size_t`; `make_store`, when not null, is callable from any thread with `context` and keeps
+/// `size_t`; `make_store`, when not null, is callable with `context` and keeps
 /// the factory contract; `out` is null or valid for a pointer-sized write.
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_explore(
@@ -133,8 +147,8 @@ pub unsafe extern "C" fn mapisync_explore(
         // SAFETY: the caller's guarantee.
         unsafe { clear_out(out) }?;
         let make = make_store.ok_or(HResult::E_POINTER)?;
-        let explore = if options.is_null() {
-            Explore::new()
+        let (explore, all_failures) = if options.is_null() {
+            (Explore::new(), false)
         } else {
             // SAFETY: non-null, and starts with a readable size_t by the caller's guarantee.
             let size = unsafe { options.cast::<usize>().read() };
@@ -142,8 +156,10 @@ pub unsafe extern "C" fn mapisync_explore(
                 return Err(HResult::E_INVALIDARG);
             }
             // SAFETY: `size` readable bytes, the whole struct, by the caller's guarantee.
-            configure(unsafe { &*options })
+            let options = unsafe { &*options };
+            (configure(options), options.all_failures != 0)
         };
+        environment_is_valid()?;
         let factory = Factory {
             make,
             context,
@@ -153,7 +169,7 @@ pub unsafe extern "C" fn mapisync_explore(
         if let Some(hr) = *factory.failed.lock() {
             return Err(hr);
         }
-        let exploration = Box::new(CExploration::new(&exploration));
+        let exploration = Box::new(CExploration::new(&exploration, all_failures));
         required(out)?;
         // SAFETY: checked non-null and writable above; the box passes to the caller.
         unsafe { out.write(Box::into_raw(exploration)) };

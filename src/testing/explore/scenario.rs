@@ -1,7 +1,8 @@
 //! One scenario of an exploration: a fresh store, one script, one verdict.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use super::deadline::Deadline;
 use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
 use crate::testing::harness::SyncTest;
@@ -14,7 +15,8 @@ use crate::testing::verdict::{Finding, Severity, Verdict};
 pub(super) struct Settings {
     pub(super) flags: SyncFlags,
     pub(super) strict: bool,
-    pub(super) timeout: Duration,
+    /// The deadline set with `Explore::timeout`: `None` for the adaptive default.
+    pub(super) timeout: Option<Duration>,
     pub(super) grace: Duration,
 }
 
@@ -23,8 +25,12 @@ pub(super) struct Settings {
 pub(super) struct Outcome {
     /// The protocol check with the host's findings, the leaks and the timeout added.
     pub(super) verdict: Verdict,
-    /// True when the synchronization did not finish within the timeout.
+    /// True when the synchronization did not finish within the deadline.
     pub(super) timed_out: bool,
+    /// How long the scenario took, leak accounting included.
+    pub(super) elapsed: Duration,
+    /// How many calls of each slot it saw.
+    pub(super) counts: Counts,
 }
 
 impl Outcome {
@@ -43,19 +49,40 @@ pub(super) struct Counts {
     pub(super) done: u64,
 }
 
-/// Runs `script` against `store` under `settings`. A hung provider costs the timeout and no
-/// more: the host stops waiting, and the worker is left to finish (or not) on its own thread.
-/// With `count`, also counts the calls of each slot.
+impl Counts {
+    /// Every call counted.
+    pub(super) fn total(self) -> u64 {
+        self.progress + self.error + self.done
+    }
+}
+
+/// The finding of a scenario that did not finish within `deadline`: the one place it is made.
+pub(super) fn timed_out(deadline: &Deadline) -> Finding {
+    Finding {
+        severity: Severity::Error,
+        seq: None,
+        what: format!(
+            "the scenario timed out: the synchronization did not finish within {:?} ({})",
+            deadline.limit, deadline.why
+        ),
+        expected: "Done and the done event signalled within the per-scenario deadline".to_owned(),
+    }
+}
+
+/// Runs `script` against `store` under `settings` and `deadline`. A hung provider costs the
+/// deadline and no more: the host stops waiting, and the worker is left to finish (or not) on
+/// its own thread.
 pub(super) fn run(
     settings: &Settings,
+    deadline: &Deadline,
     store: &MapiSync,
     script: &Script,
-    count: Option<&mut Counts>,
 ) -> Outcome {
+    let started = Instant::now();
     let mut test = SyncTest::new()
         .flags(settings.flags)
         .script(script.clone())
-        .timeout(settings.timeout)
+        .timeout(deadline.limit)
         .grace(settings.grace);
     if settings.strict {
         test = test.strict();
@@ -66,16 +93,7 @@ pub(super) fn run(
     let timed_out =
         report.started.is_success() && !report.done_event.is_null() && !report.signalled;
     if timed_out {
-        verdict.push(Finding {
-            severity: Severity::Error,
-            seq: None,
-            what: format!(
-                "the scenario timed out: the synchronization did not finish within {:?}",
-                settings.timeout
-            ),
-            expected: "Done and the done event signalled within the per-scenario timeout"
-                .to_owned(),
-        });
+        verdict.push(self::timed_out(deadline));
     } else {
         // A worker still running holds what it holds: leaks are only counted once it is done.
         for leak in run.leaks() {
@@ -88,16 +106,20 @@ pub(super) fn run(
             });
         }
     }
-    if let Some(counts) = count {
-        // Refused calls are not counted: the script's ordinals skip them too.
-        for call in run.recorder().calls() {
-            match call {
-                Call::Refused { .. } => {}
-                Call::Progress { .. } => counts.progress += 1,
-                Call::Error { .. } => counts.error += 1,
-                Call::Done { .. } => counts.done += 1,
-            }
+    let mut counts = Counts::default();
+    // Refused calls are not counted: the script's ordinals skip them too.
+    for call in run.recorder().calls() {
+        match call {
+            Call::Refused { .. } => {}
+            Call::Progress { .. } => counts.progress += 1,
+            Call::Error { .. } => counts.error += 1,
+            Call::Done { .. } => counts.done += 1,
         }
     }
-    Outcome { verdict, timed_out }
+    Outcome {
+        verdict,
+        timed_out,
+        elapsed: started.elapsed(),
+        counts,
+    }
 }

@@ -646,3 +646,34 @@ fn the_guide_shows_the_exploration_report_the_c_api_prints() {
         "the guide's report (right) is not what the C API prints (left)"
     );
 }
+
+/// A store that never starts.
+struct Offline;
+
+impl SyncProvider for Offline {
+    fn synchronize_in_background(&self, _: SyncRequest) -> Result<Handle> {
+        Err(HResult::MAPI_E_NETWORK_ERROR.into())
+    }
+}
+
+#[test]
+fn an_explored_failure_to_start_keeps_its_start_status() {
+    let (hr, x) = explore(Some(&options(0)), &|| MapiSync::new(Offline));
+    assert_eq!(hr, 0);
+    // SAFETY: a live exploration, freed once; its run read while it lives.
+    unsafe {
+        assert_eq!(mapisync_exploration_failure_count(x), 1);
+        assert_eq!(
+            text(mapisync_exploration_failure_script(x, 0)),
+            "/* no rule: every call answered S_OK */"
+        );
+        let run = mapisync_exploration_failure_run(x, 0);
+        let started = HResult(mapisync_run_start_status(run));
+        assert_eq!(started, HResult::MAPI_E_NETWORK_ERROR);
+        assert_eq!(
+            HResult(mapisync_run_final_status(run)),
+            HResult::E_UNEXPECTED
+        );
+        mapisync_exploration_free(x);
+    }
+}

@@ -373,13 +373,17 @@ fn expected_calls_match_or_give_the_rust_diff() {
         assert_eq!(mapisync_expect_new(&mut wrong), 0);
         assert_eq!(mapisync_expect_progress(wrong, 1, 4, 4), 0);
         assert_eq!(mapisync_expect_error(wrong, HResult::E_FAIL.0), 0);
+        let hi: Vec<u16> = "hi\0".encode_utf16().collect();
+        let text_after_error = mapisync_expect_text(wrong, hi.as_ptr());
+        assert_eq!(HResult(text_after_error), HResult::E_NOTIMPL);
         assert_eq!(mapisync_expect_done(wrong, 0), 0);
         let bad = mapisync_expect_progress(wrong, 3, 2, 4);
         assert_eq!(HResult(bad), HResult::E_INVALIDARG);
-        let hi: Vec<u16> = "hi\0".encode_utf16().collect();
+        let after_done = mapisync_expect_text(wrong, hi.as_ptr());
         assert_eq!(
-            HResult(mapisync_expect_text(wrong, hi.as_ptr())),
-            HResult::E_NOTIMPL
+            HResult(after_done),
+            HResult::E_INVALIDARG,
+            "a done carries no text"
         );
         let null_text = mapisync_expect_text(wrong, ptr::null());
         assert_eq!(HResult(null_text), HResult::E_POINTER);

@@ -140,7 +140,8 @@ void test_kit_expected_calls_and_their_diff(void) {
     EXPECT_HR(mapisync_expect_progress(wrong, 2, 1, 3), E_INVALIDARG);
     EXPECT_HR(mapisync_expect_progress(NULL, 1, 1, 1), E_POINTER);
     EXPECT_HR(mapisync_expect_text(wrong, NULL), E_POINTER);
-    EXPECT_HR(mapisync_expect_text(wrong, step), E_NOTIMPL); /* texts are not compared yet */
+    EXPECT_HR(mapisync_expect_text(wrong, step), E_INVALIDARG); /* a done carries no text */
+    EXPECT_HR(mapisync_expect_text(exact, NULL), E_POINTER);
 
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
     run = run_store(&config, recorder);

@@ -18,15 +18,15 @@ pub struct CExpect {
 #[derive(Debug, Default)]
 pub(super) struct Steps {
     pub(super) expect: Expect,
-    /// Entries added so far: a text applies to the last one.
-    entries: usize,
+    /// True when the last entry is a progress or an error, which a text may follow.
+    takes_text: bool,
 }
 
 impl Steps {
-    /// Adds an entry with `add`.
-    fn push(&mut self, add: impl FnOnce(Expect) -> Expect) {
+    /// Adds an entry with `add`; `takes_text` when a text may follow it.
+    fn push(&mut self, takes_text: bool, add: impl FnOnce(Expect) -> Expect) {
         self.expect = add(core::mem::take(&mut self.expect));
-        self.entries += 1;
+        self.takes_text = takes_text;
     }
 }
 
@@ -86,7 +86,7 @@ pub unsafe extern "C" fn mapisync_expect_progress(
             if first > last {
                 return Err(HResult::E_INVALIDARG);
             }
-            e.push(|x| x.progress(first..=last, max));
+            e.push(true, |x| x.progress(first..=last, max));
             Ok(())
         })
     }
@@ -102,7 +102,7 @@ pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> 
     // SAFETY: the caller's guarantee, passed on.
     unsafe {
         add(e, |e| {
-            e.push(|x| x.error(HResult(hr)));
+            e.push(true, |x| x.error(HResult(hr)));
             Ok(())
         })
     }
@@ -118,15 +118,15 @@ pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> H
     // SAFETY: the caller's guarantee, passed on.
     unsafe {
         add(e, |e| {
-            e.push(|x| x.done(HResult(hr)));
+            e.push(false, |x| x.done(HResult(hr)));
             Ok(())
         })
     }
 }
 
 /// Every call of the last entry carries exactly `text` (NUL-terminated UTF-16). `E_POINTER` for
-/// NULL, `E_INVALIDARG` before any entry or for text that is not valid UTF-16; `E_NOTIMPL` in
-/// this version, whose matching compares no text.
+/// NULL; `E_INVALIDARG` before any entry, after a done (which carries no text) or for text that
+/// is not valid UTF-16; `E_NOTIMPL` in this version, whose matching compares no text.
 ///
 /// # Safety
 ///
@@ -136,7 +136,7 @@ pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> H
 pub unsafe extern "C" fn mapisync_expect_text(e: *mut CExpect, text: *const WCHAR) -> HRESULT {
     let set = |e: &mut Steps| {
         required(text)?;
-        if e.entries == 0 {
+        if !e.takes_text {
             return Err(HResult::E_INVALIDARG);
         }
         // SAFETY: non-null and NUL-terminated by the caller's guarantee.

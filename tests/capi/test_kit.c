@@ -142,6 +142,13 @@ void test_kit_expected_calls_and_their_diff(void) {
     EXPECT_HR(mapisync_expect_text(wrong, NULL), E_POINTER);
     EXPECT_HR(mapisync_expect_text(wrong, step), E_INVALIDARG); /* a done carries no text */
     EXPECT_HR(mapisync_expect_text(exact, NULL), E_POINTER);
+    {
+        mapisync_expect *texted = NULL;
+        EXPECT_HR(mapisync_expect_new(&texted), S_OK);
+        EXPECT_HR(mapisync_expect_progress(texted, 1, 1, 1), S_OK);
+        EXPECT_HR(mapisync_expect_text(texted, step), E_NOTIMPL); /* texts not compared yet */
+        mapisync_expect_free(texted);
+    }
 
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
     run = run_store(&config, recorder);

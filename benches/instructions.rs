@@ -14,20 +14,11 @@
 mod callgrind;
 mod common;
 
-use std::hint::black_box;
-
 use callgrind::{count, valgrind_works};
-use common::{ops, record_ops, Contenders, Recorders};
+use common::{ops, record_ops, repeat, Contenders, Recorders};
 
 /// Repetitions in the smaller of the two counted runs.
 const N: u64 = 50_000;
-
-#[inline(never)]
-fn run<X, R>(x: &X, n: u64, op: impl Fn(&X) -> R) {
-    for _ in 0..n {
-        black_box(op(black_box(x)));
-    }
-}
 
 macro_rules! operations {
     ($($name:literal => $ctx:ident : $op:path),* $(,)?) => {
@@ -37,7 +28,7 @@ macro_rules! operations {
         /// Runs the named operation `n` times; false for an unknown name.
         fn dispatch(name: &str, n: u64) -> bool {
             match name {
-                $($name => { let x = $ctx::new(); run(&x, n, $op); })*
+                $($name => { let x = $ctx::new(); repeat(&x, n, $op); })*
                 _ => return false,
             }
             true

@@ -7,6 +7,8 @@
 //! - `round_trip`: one `SimulatedHost::run` of a provider that calls `Done` at once (the worker
 //!   thread, the done event, the wait, the close), against its floor: a thread spawned to
 //!   signal a condition variable the caller waits on.
+//!
+//!   Both are in `benches/kit_ops.rs`, shared with the speed guard (`benches/guard.rs`).
 //! - `explore`: `Explore::run` of a 10-call provider, timed: scenarios per second.
 //!
 //! `cargo bench --bench kit` runs this binary under `valgrind --tool=callgrind` once per
@@ -15,108 +17,17 @@
 //! operation runs a few times as a smoke test and the exploration runs briefly.
 
 mod callgrind;
+mod kit_ops;
 
-use std::hint::black_box;
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use callgrind::{count, valgrind_works};
-use mapisync::testing::{Expect, Explore, Silent, SyncTest};
-use mapisync::{
-    HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost, SyncFlags, SyncProvider,
-    SyncRequest, SyncWorker,
-};
+use kit_ops::{round_trip, round_trip_floor, sync_test_cycle, sync_test_cycle_floor, Calls};
+use mapisync::testing::Explore;
+use mapisync::MapiSync;
 
 /// Repetitions in the smaller of the two counted runs.
 const N: u64 = 200;
-
-/// A provider making `progress` `Progress` calls, then `Done(S_OK)`.
-struct Calls {
-    progress: u32,
-}
-
-impl SyncProvider for Calls {
-    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
-        let n = self.progress;
-        SyncWorker::spawn(request, move |sync| {
-            for i in 1..=n {
-                sync.progress(None, i, n)?;
-            }
-            Ok(HResult::S_OK)
-        })
-    }
-}
-
-/// What the floor of the SyncTest cycle pushes: about a record's size.
-#[derive(Clone, Copy)]
-#[allow(dead_code)] // written, never read: the floor is the writing
-struct Pushed {
-    seq: u64,
-    index: u32,
-    max: u32,
-    answer: i32,
-}
-
-fn sync_test_cycle(n: u64) {
-    let store = MapiSync::new(Calls { progress: 99 });
-    let test = SyncTest::new();
-    let expect = Expect::new().progress(1..=99, 99).done(HResult::S_OK);
-    for _ in 0..n {
-        let run = test.run(black_box(&store));
-        run.assert_protocol();
-        run.assert_calls(&expect);
-        run.assert_released();
-        black_box(run);
-    }
-}
-
-fn sync_test_cycle_floor(n: u64) {
-    for _ in 0..n {
-        let worker = thread::spawn(|| {
-            let mut log = Vec::new();
-            for i in 0..100u32 {
-                log.push(black_box(Pushed {
-                    seq: u64::from(i),
-                    index: i,
-                    max: 100,
-                    answer: 0,
-                }));
-            }
-            log
-        });
-        black_box(worker.join().unwrap());
-    }
-}
-
-fn round_trip(n: u64) {
-    let store = MapiSync::new(Calls { progress: 0 });
-    let host = SimulatedHost::new();
-    let callback = ProgressCallback::new(Silent);
-    for _ in 0..n {
-        let report = host.run(
-            black_box(&store),
-            SyncFlags::DOWNLOAD_CONTENTS,
-            callback.clone(),
-        );
-        black_box(report);
-    }
-}
-
-fn round_trip_floor(n: u64) {
-    for _ in 0..n {
-        let signal = Arc::new((Mutex::new(false), Condvar::new()));
-        let theirs = Arc::clone(&signal);
-        thread::spawn(move || {
-            *theirs.0.lock().unwrap() = true;
-            theirs.1.notify_all();
-        });
-        let mut done = signal.0.lock().unwrap();
-        while !*done {
-            done = signal.1.wait(done).unwrap();
-        }
-    }
-}
 
 /// A counted operation: its `group/contender` name, and what runs it `n` times.
 type Operation = (&'static str, fn(u64));

@@ -491,8 +491,7 @@ HRESULT mapisync_expect_error(mapisync_expect *e, HRESULT hr);
 /* One Done call with final status hr. */
 HRESULT mapisync_expect_done(mapisync_expect *e, HRESULT hr);
 /* Every call of the last entry (a progress or an error) carries exactly this text
- * (NUL-terminated UTF-16). E_INVALIDARG before any entry, after a done or for invalid UTF-16.
- * This version compares no text: E_NOTIMPL. */
+ * (NUL-terminated UTF-16). E_INVALIDARG before any entry, after a done or for invalid UTF-16. */
 HRESULT mapisync_expect_text(mapisync_expect *e, const WCHAR *text);
 /* NULL is a no-op. */
 void mapisync_expect_free(mapisync_expect *e);

@@ -104,4 +104,7 @@ pub mod markdown {
     /// docs/testing-store-providers.md
     #[doc = include_str!("../docs/testing-store-providers.md")]
     pub struct TestingStoreProviders;
+    /// docs/findings.md
+    #[doc = include_str!("../docs/findings.md")]
+    pub struct Findings;
 }

@@ -109,7 +109,7 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
         "Script::new().cancel_progress_from(1)"
     );
     assert!(!smallest.timed_out());
-    let findings = smallest.verdict.summary();
+    let findings = smallest.verdict.to_string();
     assert!(
         findings.contains("still holds 1 reference(s)"),
         "{findings}"
@@ -202,7 +202,7 @@ fn a_hang_after_cancel_in_the_hierarchy_is_a_finding_and_does_not_stall_the_rest
     let smallest = &exploration.failures()[0];
     assert_eq!(smallest.script, Script::new().cancel_progress_from(1));
     assert!(smallest.timed_out());
-    let findings = smallest.verdict.summary();
+    let findings = smallest.verdict.to_string();
     assert!(
         findings.contains(
             "timed out: the synchronization did not finish within 100ms (set with timeout())"
@@ -390,7 +390,7 @@ fn at_the_defaults_a_hang_is_blamed_after_the_adaptive_deadline_and_says_so() {
     assert_eq!(exploration.scenarios(), 2, "{exploration}");
     let smallest = &exploration.failures()[0];
     assert!(smallest.timed_out());
-    let findings = smallest.verdict.summary();
+    let findings = smallest.verdict.to_string();
     assert!(
         findings.contains("did not finish within 1.5s (adaptive: 20x the plain run's ")
             && findings.contains("at least 1.5s, at most 5s; set one with timeout())"),

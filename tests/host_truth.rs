@@ -144,7 +144,7 @@ fn a_provider_closing_its_event_before_handing_it_back_is_told_so() {
         .left_behind()
         .into_iter()
         .any(|l| matches!(l, Leak::Host(HostProblem::CloseFailed(hr)) if hr == HResult::E_HANDLE));
-    assert!(closing, "{:?}", run.leaks());
+    assert!(closing, "{:?}", run.left_behind());
 }
 
 #[test]
@@ -235,7 +235,11 @@ fn a_reference_let_go_just_after_the_signal_is_not_a_leak() {
             drop(cb);
         })));
         run.assert_protocol();
-        assert!(run.leaks().is_empty(), "round {round}: {:?}", run.leaks());
+        assert!(
+            run.left_behind().is_empty(),
+            "round {round}: {:?}",
+            run.left_behind()
+        );
     }
 }
 
@@ -297,7 +301,9 @@ fn a_release_too_many_is_reported_never_a_crash() {
             vec![Leak::Host(HostProblem::OverReleased(1))],
             "round {round}"
         );
-        assert!(run.leaks()[0].contains("released the callback 1 time(s) more than it took it"));
+        assert!(run.left_behind()[0]
+            .to_string()
+            .contains("released the callback 1 time(s) more than it took it"));
         assert_eq!(run.report().over_released, 1);
         assert!(!run.report().is_clean());
     }

@@ -13,8 +13,8 @@ use std::time::Duration;
 use common::{Call, Recorder};
 use mapisync::abi::{self, HANDLE, MAPISIB};
 use mapisync::{
-    Event, EventReset, HResult, Handle, MapiSync, ProgressCallback, Result, SimulatedHost,
-    SyncFlags, SyncProvider, SyncRequest, SyncWorker, Unknown,
+    Event, EventReset, HResult, Handle, HostProblem, MapiSync, ProgressCallback, Result,
+    SimulatedHost, SyncFlags, SyncProvider, SyncRequest, SyncWorker, Unknown,
 };
 
 /// What a store saw of the requests that reached it.
@@ -337,12 +337,32 @@ fn work_that_errs_mid_sync_yields_one_done_with_its_hresult() {
 }
 
 #[test]
+fn work_that_reports_e_unexpected_itself_is_not_taken_for_a_panic() {
+    let (report, calls) = run_work(|sync| {
+        sync.error_str(
+            HResult::E_UNEXPECTED,
+            "the synchronization work panicked: not really",
+        )?;
+        Err(HResult::E_UNEXPECTED.into())
+    });
+    assert!(report.is_clean(), "{report}");
+    assert_eq!(report.work_panicked, None);
+    assert_eq!(calls.len(), 2);
+}
+
+#[test]
 fn work_that_panics_yields_an_error_report_then_one_done() {
     let (report, calls) = run_work(|sync| {
         sync.progress(None, 1, 4)?;
         panic!("deliberate panic in the sync work");
     });
-    assert!(report.is_clean(), "{report}");
+    // The host survived, and the panic is a finding of its own: the provider has a bug.
+    let problems = report.host_problems();
+    assert!(
+        matches!(&problems[..], [HostProblem::WorkPanicked(m)] if m.contains("deliberate panic")),
+        "{report}"
+    );
+    assert_eq!(problems[0].code(), "work_panicked");
     assert_eq!(report.final_status(), Some(HResult::E_UNEXPECTED));
     assert_eq!(calls.len(), 3);
     match &calls[1] {
@@ -451,9 +471,9 @@ fn the_host_reports_providers_that_break_the_protocol() {
     let report = host.run(&silent, SyncFlags::empty(), callback());
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("Done was never called")),
+            .any(|p| p.code() == "done_missing"),
         "{report}"
     );
 
@@ -468,9 +488,13 @@ fn the_host_reports_providers_that_break_the_protocol() {
         Ok(event.handle())
     });
     let report = host.run(&twice, SyncFlags::empty(), callback());
-    let problems = report.problems().join("\n");
-    assert!(problems.contains("Done was called 2 times"), "{problems}");
-    assert!(problems.contains("not the done event"), "{problems}");
+    let codes: Vec<_> = report.host_problems().iter().map(|p| p.code()).collect();
+    assert!(codes.contains(&"done_repeated"), "{report}");
+    assert!(codes.contains(&"done_wrong_handle"), "{report}");
+    assert!(
+        report.to_string().contains("Done was called 2 times"),
+        "{report}"
+    );
 
     // Never signals and never calls Done: the host times out, and still closes the handle.
     let (stuck, _) = store(|_| Ok(Event::new(EventReset::Manual).handle()));
@@ -478,9 +502,9 @@ fn the_host_reports_providers_that_break_the_protocol() {
     assert!(!report.signalled);
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("not signalled")),
+            .any(|p| p.code() == "event_not_signalled"),
         "{report}"
     );
     assert!(!Event::is_open(report.done_event));
@@ -490,11 +514,11 @@ fn the_host_reports_providers_that_break_the_protocol() {
     let report = host.run(&no_handle, SyncFlags::empty(), callback());
     assert!(
         report
-            .problems()
+            .host_problems()
             .iter()
-            .any(|p| p.contains("wrote no done event")),
+            .any(|p| p.code() == "done_event_missing"),
         "{report}"
     );
-    assert_eq!(report.problems().len(), 2, "{report}"); // no handle, and so no Done with it
+    assert_eq!(report.host_problems().len(), 2, "{report}"); // no handle, and so no Done with it
     assert_eq!(report.closed, Ok(()), "nothing to close");
 }

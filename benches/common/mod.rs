@@ -768,6 +768,19 @@ pub mod record_ops {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The counting loop
+
+/// Runs `op` on `x` `n` times, the argument and each result behind `black_box`: the loop whose
+/// instructions callgrind counts (benches/instructions.rs, benches/guard.rs), the same code for
+/// every contender, so its own handful of instructions is the same in every count.
+#[inline(never)]
+pub fn repeat<X, R>(x: &X, n: u64, op: impl Fn(&X) -> R) {
+    for _ in 0..n {
+        black_box(op(black_box(x)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Shared bench settings
 
 /// Registers one criterion group: every contender's operation, in one process, one after another.

@@ -901,7 +901,7 @@ pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) ->
         .iter()
         .filter(|r| r.call.slot() == Slot::Progress)
         .count();
-    let leaks = run.leaks();
+    let leaks: Vec<String> = run.left_behind().iter().map(ToString::to_string).collect();
 
     let outcome = if verdict.passed() { "passed" } else { "FAILED" };
     dialog.line(&format!(

@@ -121,7 +121,7 @@ impl RefCount {
     }
 
     /// The count as it is at this instant (for reports and tests; racing threads may change it).
-    #[cfg(test)]
+    #[inline(always)]
     pub(crate) fn get(&self) -> u32 {
         self.0.load(Ordering::Relaxed)
     }

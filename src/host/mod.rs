@@ -3,7 +3,9 @@
 //! `SynchronizeInBackground`.
 
 pub(crate) mod event;
+pub(crate) mod finding;
 pub(crate) mod report;
 pub(crate) mod simulated;
+pub(crate) mod spared;
 pub(crate) mod watcher;
 pub(crate) mod worker;

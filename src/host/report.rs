@@ -1,7 +1,8 @@
 //! What one `SimulatedHost` run saw: the [`SyncReport`], and the typed [`HostProblem`]s it finds.
 //!
-//! The wording of every protocol rule lives here, once: the host's report prints it, and the
-//! test kit's checker and harness reuse it for the same rule.
+//! Each problem is an occurrence of one entry of the catalog (`crate::host::finding`): its code,
+//! severity and expectation are the entry's; its `Display` is its wording, which the test kit's
+//! checker and harness reuse for the same rule.
 
 use std::fmt;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use crate::core::error::Error;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
+use crate::host::finding::{CatalogEntry, Finding, Seen, Severity};
 use crate::interfaces::progress_callback::Slot;
 
 /// Who closed the done event's handle in a [`SimulatedHost`](crate::SimulatedHost) run.
@@ -26,8 +28,8 @@ pub enum EventCloser {
 }
 
 /// One thing a run did against the protocol of `SynchronizeInBackground` and
-/// `IMAPISyncProgressCallback`. `Display` gives its one wording; [`expected`](Self::expected)
-/// says what the protocol asks for instead.
+/// `IMAPISyncProgressCallback`: an occurrence of a catalog [`entry`](Self::entry). `Display`
+/// gives its one wording; [`expected`](Self::expected) says what the protocol asks for instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HostProblem {
@@ -71,56 +73,78 @@ pub enum HostProblem {
     /// The callback closed the done event inside `Done`, though under a host the host owns it.
     /// A warning about the callback, not the provider.
     CallbackClosedEvent,
+    /// The provider's [`SyncWorker`](crate::SyncWorker) work panicked, with this message: the
+    /// worker caught it and reported `E_UNEXPECTED`, so the host survived, but it is a bug.
+    WorkPanicked(String),
+    /// Calls through the callback after `SynchronizeInBackground` returned, while the provider
+    /// held no reference on it (it had released the last one it took).
+    CallAfterRelease {
+        /// The slot of the first such call.
+        first: Slot,
+        /// How many calls came so.
+        calls: u32,
+    },
 }
 
 impl HostProblem {
+    /// The catalog entry this is an occurrence of.
+    pub fn entry(&self) -> CatalogEntry {
+        match self {
+            HostProblem::StartFailed(_) => CatalogEntry::StartFailed,
+            HostProblem::NoDoneEvent => CatalogEntry::DoneEventMissing,
+            HostProblem::DoneEventNotOpen(_) => CatalogEntry::DoneEventNotOpen,
+            HostProblem::NotSignalled(_) => CatalogEntry::EventNotSignalled,
+            HostProblem::DoneNeverCalled => CatalogEntry::DoneMissing,
+            HostProblem::DoneCalledTimes(_) => CatalogEntry::DoneRepeated,
+            HostProblem::WrongHandle { .. } => CatalogEntry::DoneWrongHandle,
+            HostProblem::NullHandleToDone => CatalogEntry::DoneNullHandle,
+            HostProblem::KeptEventNotClosed(_) => CatalogEntry::KeptEventNotClosed,
+            HostProblem::Refused { .. } => CatalogEntry::TextRefused,
+            HostProblem::CloseFailed(_) => CatalogEntry::EventClosedByProvider,
+            HostProblem::OverReleased(_) => CatalogEntry::OverReleased,
+            HostProblem::CallbackClosedEvent => CatalogEntry::EventClosedByCallback,
+            HostProblem::WorkPanicked(_) => CatalogEntry::WorkPanicked,
+            HostProblem::CallAfterRelease { .. } => CatalogEntry::CallAfterRelease,
+        }
+    }
+
+    /// The catalog entry's code (`done_missing`, say).
+    pub fn code(&self) -> &'static str {
+        self.entry().code()
+    }
+
     /// True for what only fails a strict check (the run still kept the protocol).
     pub fn is_warning(&self) -> bool {
-        matches!(
-            self,
-            HostProblem::NullHandleToDone | HostProblem::CallbackClosedEvent
-        )
+        self.entry().severity() == Severity::Warning
     }
 
-    /// True for what the provider left behind (a handle) rather than a call it made wrongly.
+    /// True for what the provider left behind (a handle, a reference) rather than a call it made
+    /// wrongly: counted after the run, with its grace.
     pub fn is_leak(&self) -> bool {
-        matches!(
-            self,
-            HostProblem::CloseFailed(_)
-                | HostProblem::KeptEventNotClosed(_)
-                | HostProblem::OverReleased(_)
-        )
+        self.entry().seen() == Seen::AfterRun
     }
 
-    /// What the protocol expects instead, in words.
+    /// What the protocol expects instead, in words: the catalog entry's.
     pub fn expected(&self) -> &'static str {
-        match self {
-            HostProblem::StartFailed(_) => "S_OK, with the done event written",
-            HostProblem::NoDoneEvent => "a done event's handle through phSyncDoneEvent",
-            HostProblem::DoneEventNotOpen(_) => "an open event, left open until Done hands it back",
-            HostProblem::NotSignalled(_) => {
-                "the event signalled when the synchronization thread completes"
-            }
-            HostProblem::DoneNeverCalled | HostProblem::DoneCalledTimes(_) => {
-                "exactly one Done, as the last call"
-            }
-            HostProblem::WrongHandle { .. } => {
-                "Done passes back the handle written through phSyncDoneEvent"
-            }
-            HostProblem::NullHandleToDone => {
-                "the done event's handle passed to Done, so that the host can close it"
-            }
-            HostProblem::KeptEventNotClosed(_) => {
-                "a provider that passes NULL to Done closes the done event itself"
-            }
-            HostProblem::Refused { .. } => "text within MAX_TEXT_LEN UTF-16 code units",
-            HostProblem::CloseFailed(_) => {
-                "the done event left open for the host once Done has handed it over"
-            }
-            HostProblem::CallbackClosedEvent => {
-                "a callback under a host leaves the done event to the host"
-            }
-            HostProblem::OverReleased(_) => "one Release for each reference taken, and no more",
+        self.entry().expected()
+    }
+
+    /// The finding this problem is, about record `seq` (or the run as a whole).
+    pub(crate) fn to_finding(&self, seq: Option<u64>) -> Finding {
+        Finding::new(self.entry(), seq, self.to_string())
+    }
+
+    /// The rule that `Done` brings back the done event, written once for the host and the
+    /// checker: `None` when `got` is `expected`; NULL (which the reference allows) is
+    /// [`NullHandleToDone`](Self::NullHandleToDone), anything else
+    /// [`WrongHandle`](Self::WrongHandle).
+    pub(crate) fn done_handle(got: Handle, expected: Handle) -> Option<HostProblem> {
+        if got == expected {
+            None
+        } else if got.is_null() {
+            Some(HostProblem::NullHandleToDone)
+        } else {
+            Some(HostProblem::WrongHandle { got, expected })
         }
     }
 }
@@ -173,6 +197,15 @@ impl fmt::Display for HostProblem {
             HostProblem::CallbackClosedEvent => f.write_str(
                 "the callback closed the done event inside Done; under a host the host closes it",
             ),
+            HostProblem::WorkPanicked(message) => write!(
+                f,
+                "{message}; the worker caught it and reported E_UNEXPECTED through Error and Done"
+            ),
+            HostProblem::CallAfterRelease { first, calls } => write!(
+                f,
+                "{calls} call(s) through the callback after the provider had released its last \
+                 reference on it (the first a {first}); only the host's own reference kept it alive"
+            ),
         }
     }
 }
@@ -206,6 +239,12 @@ pub struct SyncReport {
     /// 2^20 spare references on the callback it hands over, so extra Releases free nothing and
     /// are counted here.
     pub over_released: u32,
+    /// The message of a panic in the provider's [`SyncWorker`](crate::SyncWorker) work, which
+    /// the worker caught and reported as `E_UNEXPECTED`.
+    pub work_panicked: Option<String>,
+    /// Calls through the callback after `SynchronizeInBackground` returned while the provider
+    /// held no reference on it: the slot of the first, and how many.
+    pub after_release: Option<(Slot, u32)>,
 }
 
 impl SyncReport {
@@ -239,17 +278,7 @@ impl SyncReport {
             n => problems.push(HostProblem::DoneCalledTimes(n)),
         }
         for &(got, _) in &self.done_calls {
-            if got == self.done_event {
-                continue;
-            }
-            problems.push(if got.is_null() {
-                HostProblem::NullHandleToDone
-            } else {
-                HostProblem::WrongHandle {
-                    got,
-                    expected: self.done_event,
-                }
-            });
+            problems.extend(HostProblem::done_handle(got, self.done_event));
         }
         for (slot, error) in &self.refused {
             problems.push(HostProblem::Refused {
@@ -266,6 +295,12 @@ impl SyncReport {
         if self.closer == EventCloser::Callback {
             problems.push(HostProblem::CallbackClosedEvent);
         }
+        if let Some(message) = &self.work_panicked {
+            problems.push(HostProblem::WorkPanicked(message.clone()));
+        }
+        if let Some((first, calls)) = self.after_release {
+            problems.push(HostProblem::CallAfterRelease { first, calls });
+        }
         if self.kept_by_provider() && self.closer == EventCloser::Nobody {
             problems.push(HostProblem::KeptEventNotClosed(self.done_event));
         }
@@ -280,6 +315,7 @@ impl SyncReport {
     }
 
     /// What went against the protocol, in words (warnings left out); empty for a clean run.
+    #[deprecated(note = "use host_problems: typed, each with its catalog code")]
     pub fn problems(&self) -> Vec<String> {
         self.host_problems()
             .iter()
@@ -303,12 +339,8 @@ impl fmt::Display for SyncReport {
         }
         write!(f, "; {:?}", self.elapsed)?;
         for problem in self.host_problems() {
-            let severity = if problem.is_warning() {
-                "warning: "
-            } else {
-                ""
-            };
-            write!(f, "\n  - {severity}{problem}")?;
+            let entry = problem.entry();
+            write!(f, "\n  - {}[{entry}]: {problem}", entry.severity())?;
         }
         Ok(())
     }

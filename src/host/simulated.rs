@@ -144,6 +144,7 @@ impl SimulatedHost {
 
         let started =
             store.synchronize_in_background(flags, self.session.as_ref(), watcher.callback());
+        watcher.started();
         // The host's own reference to the event, taken before anyone else can close the handle;
         // if the callback closed it inside a Done that came first, Done's watcher took one.
         let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
@@ -257,6 +258,8 @@ impl Outcome {
             elapsed: started_at.elapsed(),
             refused: std::mem::take(&mut seen.refused),
             over_released,
+            work_panicked: seen.work_panicked.take(),
+            after_release: seen.after_release,
         }
     }
 }

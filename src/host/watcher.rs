@@ -5,7 +5,7 @@
 //! and refuses nothing, so the callback behind it sees every call exactly as the provider made it
 //! (a recording callback records a refused call itself, in its place in the order).
 
-use core::mem::ManuallyDrop;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use std::time::Instant;
 
 use parking_lot::{Condvar, Mutex};
@@ -19,9 +19,9 @@ use crate::core::hresult::HResult;
 use crate::core::text::read_text;
 use crate::core::unwind::{catch_or, guard};
 use crate::host::event::Event;
-use crate::interfaces::progress_callback::raw::{
-    add_references, raw_callback, raw_value, release_spares, RawProgress,
-};
+use crate::host::spared::{Spared, SPARES};
+use crate::host::worker::panic_being_reported;
+use crate::interfaces::progress_callback::raw::{raw_value, reference_count, RawProgress};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
 /// What the host learns on the way through, read by the host's `run` through [`Watched`].
@@ -43,6 +43,11 @@ pub(crate) struct Seen {
     held_more: Vec<Event>,
     /// Handles that were open when `Done` reached the callback behind and closed when it returned.
     pub(crate) closed_by_callback: Vec<Handle>,
+    /// The message of a panic of the provider's `SyncWorker` work, reported with this `Done`.
+    pub(crate) work_panicked: Option<String>,
+    /// Calls made after `SynchronizeInBackground` returned while the provider held no reference
+    /// on the watcher: the first call's slot, and how many.
+    pub(crate) after_release: Option<(Slot, u32)>,
 }
 
 impl Seen {
@@ -72,6 +77,8 @@ impl DoneWatch {
                 held_first: None,
                 held_more: Vec::new(),
                 closed_by_callback: Vec::new(),
+                work_panicked: None,
+                after_release: None,
             }),
             arrived: Condvar::new(),
         }
@@ -112,9 +119,79 @@ impl DoneWatch {
 struct Watcher {
     inner: ProgressCallback,
     watch: DoneWatch,
+    /// The watcher's own object once `SynchronizeInBackground` has returned (null before): from
+    /// then on the provider must hold a reference of its own for every call.
+    own: AtomicPtr<IMAPISyncProgressCallback>,
 }
 
 impl Watcher {
+    /// True when the provider holds no reference on the watcher after `SynchronizeInBackground`
+    /// returned: a call now is one through a callback it no longer holds. Two loads on the way of
+    /// every call: the count is exact (a Rust-made object), and a Release that happened before
+    /// the call is seen by it.
+    #[inline(always)]
+    fn released(&self) -> bool {
+        let own = self.own.load(Ordering::Relaxed);
+        // SAFETY: `own` is this very object (`Watched::started`), alive during its own call.
+        !own.is_null() && unsafe { reference_count::<Watcher>(own) } <= 1 + SPARES
+    }
+
+    /// Notes a call made while [`released`](Self::released), if it is.
+    #[inline(always)]
+    fn check_held(&self, slot: Slot) {
+        if self.released() {
+            self.note_after_release(slot);
+        }
+    }
+
+    /// `Progress` forwarded unchanged; a refusal of over-long text is noted.
+    ///
+    /// # Safety
+    ///
+    /// As for [`RawProgress::progress`].
+    #[inline(always)]
+    unsafe fn forward_progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
+        // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
+        // unchanged under the same contract.
+        let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
+        if HResult(hr).is_failure() && !text.is_null() {
+            // SAFETY: the provider's guarantee on `text` stands for this call.
+            unsafe { self.note_refusal(Slot::Progress, text, "pwcszProgress") };
+        }
+        hr
+    }
+
+    /// `Progress` while [`released`](Self::released): noted, then forwarded. Out of line, so
+    /// that the held path keeps its forward a jump.
+    ///
+    /// # Safety
+    ///
+    /// As for [`RawProgress::progress`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn progress_after_release(
+        &self,
+        text: *const WCHAR,
+        index: ULONG,
+        max: ULONG,
+    ) -> HRESULT {
+        self.note_after_release(Slot::Progress);
+        // SAFETY: the caller's guarantee.
+        unsafe { self.forward_progress(text, index, max) }
+    }
+
+    /// Notes a call through a callback the provider no longer held: out of line.
+    #[cold]
+    #[inline(never)]
+    fn note_after_release(&self, slot: Slot) {
+        guard(|| {
+            let mut seen = self.watch.seen.lock();
+            let (_, calls) = seen.after_release.get_or_insert((slot, 0));
+            *calls = calls.saturating_add(1);
+            Ok(())
+        });
+    }
+
     /// The vtable of the callback behind.
     fn inner_vtbl(&self) -> &IMAPISyncProgressCallbackVtbl {
         let p = self.inner.as_raw();
@@ -157,8 +234,20 @@ impl Watched {
             spared: Spared::new(Watcher {
                 inner,
                 watch: DoneWatch::new(),
+                own: AtomicPtr::new(core::ptr::null_mut()),
             }),
         }
+    }
+
+    /// `SynchronizeInBackground` has returned: from now on a call made while the provider holds
+    /// no reference on the watcher is noted (`CallAfterRelease`). Calls made during the start,
+    /// on the pointer the host lent, are the provider's right; so, as a benefit of the doubt, are
+    /// the calls another thread made between the provider's return and this mark.
+    pub(crate) fn started(&self) {
+        let own = self.spared.callback().as_raw();
+        // SAFETY: as in `watch`.
+        let watcher = unsafe { raw_value::<Watcher>(own) };
+        watcher.own.store(own, Ordering::Relaxed);
     }
 
     /// The watcher, to hand the provider (the holder's own reference, not the spare).
@@ -181,105 +270,26 @@ impl Watched {
     }
 }
 
-/// The references on `callback`'s object right now, `callback`'s own included.
-///
-/// Exact for Rust-made objects (their `AddRef` returns the new count); what a foreign object's
-/// `AddRef` returns is only a hint.
-pub(crate) fn references(callback: &ProgressCallback) -> u32 {
-    let p = callback.as_unknown();
-    // SAFETY: `callback` holds a reference, so the object is alive; the reference AddRef takes is
-    // given straight back.
-    unsafe {
-        let vtbl = &*(*p).lpVtbl;
-        let count = (vtbl.AddRef)(p);
-        (vtbl.Release)(p);
-        count.saturating_sub(1)
-    }
-}
-
-/// The spare references a holder takes on its object: a provider would have to release the
-/// callback this many times more than it took it to free the object under the holder. Far below
-/// the count's range (2^31 - 1), far above any provider's mistake.
-pub(crate) const SPARES: u32 = 1 << 20;
-
-/// A callback object held with [`SPARES`] spare references besides the holder's own, so that a
-/// provider releasing too often frees nothing: the holder counts what is left (exactly: a
-/// Rust-made object's `AddRef` and `Release` return its count), and gives back only what the
-/// provider did not give back for it.
-#[derive(Debug)]
-pub(crate) struct Spared {
-    callback: ManuallyDrop<ProgressCallback>,
-    /// `release_spares` for the object's class: gives back spares in one step.
-    give_back: unsafe fn(*mut IMAPISyncProgressCallback, u32),
-}
-
-impl Spared {
-    /// A new callback object whose slots are `imp`'s, held with its spares: one allocation, and
-    /// the spares taken in one step.
-    pub(crate) fn new<T: RawProgress>(imp: T) -> Spared {
-        let callback = raw_callback(imp);
-        // SAFETY: made by `raw_callback::<T>` just now; `callback` holds its reference.
-        unsafe { add_references::<T>(callback.as_raw(), SPARES) };
-        Spared {
-            callback: ManuallyDrop::new(callback),
-            give_back: release_spares::<T>,
-        }
-    }
-
-    /// The callback (the holder's own reference, not the spare).
-    pub(crate) fn callback(&self) -> &ProgressCallback {
-        &self.callback
-    }
-
-    /// References held by others than the holder; `Err(n)`: others released `n` more than they
-    /// took (up to [`SPARES`]; more would have freed the object).
-    pub(crate) fn others(&self) -> core::result::Result<u32, u32> {
-        let count = references(&self.callback);
-        let ours = 1 + SPARES;
-        match count.checked_sub(ours) {
-            Some(others) => Ok(others),
-            None => Err(ours - count),
-        }
-    }
-}
-
-impl Drop for Spared {
-    fn drop(&mut self) {
-        let own = self.callback.as_raw();
-        // SAFETY: `give_back` is `release_spares` for the class `new` made the object of; the
-        // holder still holds its own reference, and owns its spares but those a provider that
-        // released too often gave back for it, which `release_spares` leaves alone by stopping
-        // at one reference.
-        unsafe { (self.give_back)(own, SPARES) };
-        let own = self.callback.as_unknown();
-        // SAFETY: the holder's own reference is given back once, here, and never used again (the
-        // field is not dropped after this); it frees the object when nobody else holds one. (A
-        // provider that still holds references now and releases too often later frees the object
-        // under itself, as it would under any host.)
-        unsafe { ((*(*own).lpVtbl).Release)(own) };
-    }
-}
-
 // SAFETY: nothing here unwinds: the forwarded calls are the callback's own (a Rust-made one
 // catches its panics, a foreign one must not unwind by the ABI's rules), and the notes are taken
 // inside the panic boundary; `Watcher` is `Send + Sync`.
 unsafe impl RawProgress for Watcher {
-    /// Forwarded unchanged; a refusal of over-long text is noted. Inlined into the thunk, where
-    /// NULL text (nothing to note) makes the forward a jump.
+    /// Forwarded unchanged; a refusal of over-long text is noted, and a call through a callback
+    /// the provider no longer holds. Inlined into the thunk, where NULL text (nothing to note)
+    /// makes the forward a jump.
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
-        // SAFETY: `inner` holds a reference; every argument is the provider's, passed on
-        // unchanged under the same contract.
-        let hr = unsafe { (self.inner_vtbl().Progress)(self.inner.as_raw(), text, index, max) };
-        if HResult(hr).is_failure() && !text.is_null() {
-            // SAFETY: the provider's guarantee on `text` stands for this call.
-            unsafe { self.note_refusal(Slot::Progress, text, "pwcszProgress") };
+        if self.released() {
+            // SAFETY: the caller's guarantee.
+            return unsafe { self.progress_after_release(text, index, max) };
         }
-        hr
+        // SAFETY: the caller's guarantee.
+        unsafe { self.forward_progress(text, index, max) }
     }
 
     /// Forwarded unchanged; a refusal of over-long text is noted.
     unsafe fn error(&self, hr: HRESULT, text: *const WCHAR) -> HRESULT {
+        self.check_held(Slot::Error);
         // SAFETY: as in `progress`.
         let answer = unsafe { (self.inner_vtbl().Error)(self.inner.as_raw(), hr, text) };
         if HResult(answer).is_failure() && !text.is_null() {
@@ -294,6 +304,7 @@ unsafe impl RawProgress for Watcher {
     /// `SynchronizeInBackground` returned, and the handle still names that event); then the call
     /// is forwarded unchanged, and noted.
     unsafe fn done(&self, event: HANDLE, hr: HRESULT) -> HRESULT {
+        self.check_held(Slot::Done);
         let handle = Handle(event);
         // Kept under the notes' lock before forwarding: the host, which looks for it under the
         // same lock (`DoneWatch::event_for`), can never find the handle closed by the callback
@@ -321,6 +332,9 @@ unsafe impl RawProgress for Watcher {
             // `CreateEventW`, or the value was closed and given to a newer event).
             let closed_inside = held && seen.held(handle).is_some_and(|e| !e.handle_still_open());
             seen.calls.push((handle, HResult(hr)));
+            if let Some(message) = panic_being_reported() {
+                seen.work_panicked.get_or_insert(message);
+            }
             if closed_inside {
                 seen.closed_by_callback.push(handle);
             }

@@ -1,5 +1,6 @@
 //! `SyncWorker`: runs a provider's synchronization on its own thread and keeps the protocol.
 
+use std::cell::Cell;
 use std::thread;
 
 use crate::core::error::{Error, Result};
@@ -210,22 +211,53 @@ fn worker_name() -> String {
     name
 }
 
+thread_local! {
+    /// While a worker thread reports a panic of its work (its `Error` and `Done`), the panic's
+    /// message, held by [`run`] on its stack for the whole report; null otherwise. A host in the
+    /// same process, called on this thread, learns that the `E_UNEXPECTED` it is told is a
+    /// caught panic, not a status the provider chose. A raw pointer: no destructor to register,
+    /// so asking costs every other thread's `Done` one thread-local read.
+    static PANIC_REPORTED: Cell<*const String> = const { Cell::new(core::ptr::null()) };
+}
+
+/// The message of the panic the calling thread's worker is reporting, if it is reporting one
+/// (see [`PANIC_REPORTED`]): asked by the host's callback on `Done`.
+pub(crate) fn panic_being_reported() -> Option<String> {
+    let message = PANIC_REPORTED.try_with(Cell::get).ok()?;
+    // SAFETY: non-null only between `run`'s two `report_panic` calls on this thread, while the
+    // `String` it points to lives on `run`'s stack, unmoved and unchanged.
+    (!message.is_null()).then(|| unsafe { (*message).clone() })
+}
+
+/// Sets what [`panic_being_reported`] answers on this thread: `message` until the next call.
+fn report_panic(message: *const String) {
+    let _ = PANIC_REPORTED.try_with(|reported| reported.set(message));
+}
+
 /// The body of the worker thread.
 fn run<F>(context: SyncContext, work: F, event: Event)
 where
     F: FnOnce(&SyncContext) -> Result<HResult>,
 {
-    let status = match catch("the synchronization work", || work(&context)) {
-        Ok(Ok(hr)) => hr,
-        Ok(Err(error)) => error.hresult(),
-        Err(panic) => {
+    let panicked = match catch("the synchronization work", || work(&context)) {
+        Ok(Ok(hr)) => Ok(hr),
+        Ok(Err(error)) => Ok(error.hresult()),
+        Err(panic) => Err((panic.hresult(), panic.to_string())),
+    };
+    let status = match &panicked {
+        Ok(hr) => *hr,
+        Err((hr, message)) => {
+            report_panic(message);
             // The host's answer changes nothing: Done follows either way.
-            let _ = context.error_str(panic.hresult(), &panic.to_string());
-            panic.hresult()
+            let _ = context.error_str(*hr, message);
+            *hr
         }
     };
     // Exactly one Done, whatever the host answers.
     let _ = context.request.callback.done(event.handle(), status);
+    if panicked.is_err() {
+        report_panic(core::ptr::null());
+    }
     drop(context);
     event.set();
 }

@@ -1,12 +1,18 @@
 //! The protocol checker: readable findings about a recorded call sequence.
 
+mod rules;
+
 use std::thread::ThreadId;
 
+use self::rules::{
+    call_after_failed_start, done_handle_problem, done_never_called, log_full, plain_success,
+    sound_progress, At, RULES,
+};
 use super::record::{Answers, CallLog, CallRef, Kind, Logged, Record};
-use super::verdict::{Finding, Severity, Verdict};
+use super::verdict::Verdict;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
-use crate::host::report::HostProblem;
+use crate::host::finding::Finding;
 
 /// Checks a recorded sequence against the protocol of `IMAPISyncProgressCallback`:
 ///
@@ -25,7 +31,8 @@ use crate::host::report::HostProblem;
 /// - no call at all when `SynchronizeInBackground` failed.
 ///
 /// A lenient check (the default) fails on errors only; a [`strict`](Checker::strict) one on
-/// warnings too.
+/// warnings too. Each finding is an occurrence of a catalog entry
+/// ([`CatalogEntry`](crate::testing::CatalogEntry)), whose code `docs/findings.md` explains.
 ///
 /// ```
 /// use mapisync::testing::{Checker, RecordingCallback, Script};
@@ -37,8 +44,8 @@ use crate::host::report::HostProblem;
 /// let verdict = recorder.check();
 /// assert!(!verdict.passed());
 /// let text = verdict.to_string();
-/// assert!(text.contains("ulIndex 11 is past ulIndexMax 10"), "{text}");
-/// assert!(text.contains("Done was never called"), "{text}");
+/// assert!(text.contains("error[index_past_max] at #0: ulIndex 11 is past ulIndexMax 10"), "{text}");
+/// assert!(text.contains("error[done_missing]: Done was never called"), "{text}");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Checker {
@@ -130,21 +137,17 @@ impl Checker {
         }
     }
 
-    /// True when no rule of [`RULES`] can find anything in `r` after `walk`: a cheap test that
-    /// errs only towards running the rules.
+    /// True when no rule of [`RULES`] can find anything in `r` after `walk`: the rules'
+    /// conditions (their predicates in `rules`), tested cheaply together.
+    #[inline(always)]
     fn quiet(&self, walk: &Walk, r: &Logged) -> bool {
         if walk.first_done.is_some() || walk.cancelled_at.is_some() {
             return false;
         }
         match r.kind {
-            Kind::Progress { index, max, .. } => {
-                index <= max
-                    && walk.last_progress.map_or(true, |(last_index, last_max)| {
-                        last_max != max || index >= last_index
-                    })
-            }
-            Kind::Error { hr, .. } => !hr.is_success() || hr.is_warning(),
-            Kind::Done { event, .. } => self.done_event.map_or(true, |expected| event == expected),
+            Kind::Progress { index, max, .. } => sound_progress(walk.last_progress, index, max),
+            Kind::Error { hr, .. } => !plain_success(hr),
+            Kind::Done { event, .. } => done_handle_problem(self, event).is_none(),
             Kind::Refused { .. } => false,
         }
     }
@@ -155,34 +158,13 @@ impl Checker {
     }
 }
 
-impl Finding {
-    fn new(severity: Severity, seq: Option<u64>, what: String, expected: &str) -> Finding {
-        Finding {
-            severity,
-            seq,
-            what,
-            expected: expected.to_owned(),
-        }
-    }
-
-    /// The finding for a problem the host reports, in the host's wording.
-    pub(crate) fn host(problem: &HostProblem, seq: Option<u64>) -> Finding {
-        let severity = if problem.is_warning() {
-            Severity::Warning
-        } else {
-            Severity::Error
-        };
-        Finding::new(severity, seq, problem.to_string(), problem.expected())
-    }
-}
-
 /// What the walk through the records has seen so far.
 #[derive(Default)]
-struct Walk {
+pub(super) struct Walk {
     /// The first `Done`.
-    first_done: Option<u64>,
+    pub(super) first_done: Option<u64>,
     /// The last `Progress`: index and maximum.
-    last_progress: Option<(u32, u32)>,
+    pub(super) last_progress: Option<(u32, u32)>,
     /// The first call answered `MAPI_E_USER_CANCEL`.
     cancelled_at: Option<u64>,
     /// Every thread a call of which was answered `MAPI_E_USER_CANCEL`: the threads told.
@@ -204,12 +186,7 @@ impl Walk {
                 break;
             }
             match r.kind {
-                Kind::Progress { index, max }
-                    if index <= max
-                        && last.map_or(true, |(last_index, last_max)| {
-                            last_max != max || index >= last_index
-                        }) =>
-                {
+                Kind::Progress { index, max } if sound_progress(last, index, max) => {
                     // The calls counting on from here to the maximum are as quiet: passed over
                     // at once, however many.
                     let run = if index < max {
@@ -221,7 +198,7 @@ impl Walk {
                     last = Some((index + run as u32, max));
                     i += run;
                 }
-                Kind::Error { hr } if !hr.is_success() || hr.is_warning() => {}
+                Kind::Error { hr } if !plain_success(hr) => {}
                 _ => break,
             }
             i += 1;
@@ -250,211 +227,10 @@ impl Walk {
     }
 
     /// The first Cancel, and whether `thread` had been told of a Cancel itself.
-    fn cancel_seen_by(&self, thread: ThreadId) -> Option<(u64, bool)> {
+    pub(super) fn cancel_seen_by(&self, thread: ThreadId) -> Option<(u64, bool)> {
         let cancel = self.cancelled_at?;
         Some((cancel, self.told_cancel.contains(&thread)))
     }
-}
-
-/// What a rule sees: one record, its whole call, its thread, and what came before it.
-struct At<'a> {
-    checker: &'a Checker,
-    walk: &'a Walk,
-    r: &'a Logged,
-    call: CallRef<'a>,
-    thread: ThreadId,
-}
-
-impl At<'_> {
-    /// A finding about this record.
-    fn finding(&self, severity: Severity, what: String, expected: &'static str) -> Finding {
-        Finding::new(severity, Some(self.r.seq), what, expected)
-    }
-}
-
-/// A rule about one record, knowing what came before it.
-type Rule = fn(&At<'_>) -> Option<Finding>;
-
-/// The per-call rules, in the order their findings are listed.
-const RULES: [Rule; 7] = [
-    nothing_after_done,
-    arguments_are_sound,
-    index_moves_forward,
-    no_progress_after_cancel,
-    done_brings_back_the_event,
-    done_fails_after_cancel,
-    text_within_bound,
-];
-
-const ONE_DONE: &str = "exactly one Done, as the last call";
-
-/// The finding for a full log, which could not keep `lost` calls.
-#[cold]
-fn log_full(lost: u64) -> Finding {
-    Finding::new(
-        Severity::Error,
-        None,
-        format!("the log was full: {lost} later calls were answered but not recorded"),
-        "a log large enough for every call (RecordingCallback::new is unbounded)",
-    )
-}
-
-fn call_after_failed_start(first: &Logged, call: CallRef<'_>) -> Finding {
-    Finding::new(
-        Severity::Error,
-        Some(first.seq),
-        format!("{call} after SynchronizeInBackground failed"),
-        "no call at all: a failed start has no synchronization to report",
-    )
-}
-
-fn nothing_after_done(at: &At<'_>) -> Option<Finding> {
-    let At { walk, r, call, .. } = *at;
-    let done = walk.first_done?;
-    let what = match r.kind {
-        Kind::Done { .. } => format!("Done called again (the first Done was #{done})"),
-        _ => format!("{call} after Done (Done was #{done})"),
-    };
-    Some(at.finding(Severity::Error, what, ONE_DONE))
-}
-
-/// What a call says on its own: a `Progress` index within its maximum, an `Error` with an error or
-/// warning code. (A record is one or the other, so the findings keep the order of the rules.)
-fn arguments_are_sound(at: &At<'_>) -> Option<Finding> {
-    let (what, expected) = match at.r.kind {
-        Kind::Progress { index, max, .. } if index > max => (
-            format!("ulIndex {index} is past ulIndexMax {max}"),
-            "ulIndex <= ulIndexMax",
-        ),
-        Kind::Error { hr, .. } if hr.is_success() && !hr.is_warning() => (
-            format!("Error called with {hr}, a plain success code"),
-            "an error code, or a warning code such as MAPI_W_PARTIAL_COMPLETION",
-        ),
-        _ => return None,
-    };
-    Some(at.finding(Severity::Error, what, expected))
-}
-
-/// A step back after the maximum was reached starts a new pass (the next folder, say): only a
-/// step back mid-pass is suspicious.
-fn index_moves_forward(at: &At<'_>) -> Option<Finding> {
-    let At { walk, r, .. } = *at;
-    let Kind::Progress { index, max, .. } = r.kind else {
-        return None;
-    };
-    let (last_index, last_max) = walk.last_progress?;
-    (last_max == max && index < last_index && last_index < last_max).then(|| {
-        at.finding(
-            Severity::Warning,
-            format!(
-                "ulIndex went back from {last_index} to {index} under the same ulIndexMax {max}"
-            ),
-            "an index that only moves forward while the maximum stays",
-        )
-    })
-}
-
-/// A thread told of Cancel must stop. Another thread's `Progress` may have been under way when
-/// the Cancel was answered, before the provider could pass it on: a warning, never the error.
-fn no_progress_after_cancel(at: &At<'_>) -> Option<Finding> {
-    let At { walk, r, .. } = *at;
-    let (cancel, told) = walk.cancel_seen_by(at.thread)?;
-    if !matches!(r.kind, Kind::Progress { .. }) {
-        return None;
-    }
-    Some(if told {
-        at.finding(
-            Severity::Error,
-            format!(
-                "Progress after the user pressed Cancel (#{cancel} was answered \
-                 MAPI_E_USER_CANCEL)"
-            ),
-            "stop at Cancel: call Done with a failure status",
-        )
-    } else {
-        at.finding(
-            Severity::Warning,
-            format!(
-                "Progress after the user pressed Cancel on another thread (#{cancel} was \
-                 answered MAPI_E_USER_CANCEL; this thread had not been told)"
-            ),
-            "Cancel passed on to every thread (a call already under way may cross it)",
-        )
-    })
-}
-
-/// `Done` brings back the done event; NULL is allowed (a warning: the provider keeps the event
-/// and must close it).
-fn done_brings_back_the_event(at: &At<'_>) -> Option<Finding> {
-    let At { checker, r, .. } = *at;
-    let (Kind::Done { event, .. }, Some(expected)) = (r.kind, checker.done_event) else {
-        return None;
-    };
-    let problem = if event == expected {
-        return None;
-    } else if event.is_null() {
-        HostProblem::NullHandleToDone
-    } else {
-        HostProblem::WrongHandle {
-            got: event,
-            expected,
-        }
-    };
-    Some(Finding::host(&problem, Some(r.seq)))
-}
-
-/// `Done` after Cancel fails, when its thread was told; from another thread, the work may have
-/// been complete before the Cancel reached it: a warning.
-fn done_fails_after_cancel(at: &At<'_>) -> Option<Finding> {
-    let At { walk, r, .. } = *at;
-    let (cancel, told) = walk.cancel_seen_by(at.thread)?;
-    let Kind::Done { hr, .. } = r.kind else {
-        return None;
-    };
-    if !hr.is_success() {
-        return None;
-    }
-    Some(if told {
-        at.finding(
-            Severity::Error,
-            format!("Done with {hr} after the user pressed Cancel at #{cancel}"),
-            "a failure status such as MAPI_E_USER_CANCEL",
-        )
-    } else {
-        at.finding(
-            Severity::Warning,
-            format!(
-                "Done with {hr} after the user pressed Cancel on another thread at #{cancel} \
-                 (the thread calling Done had not been told)"
-            ),
-            "a failure status such as MAPI_E_USER_CANCEL, unless the work was complete \
-             before the Cancel reached it",
-        )
-    })
-}
-
-fn text_within_bound(at: &At<'_>) -> Option<Finding> {
-    let At { r, call, .. } = *at;
-    let CallRef::Refused { slot, error } = call else {
-        return None;
-    };
-    let problem = HostProblem::Refused {
-        slot,
-        error: error.clone(),
-    };
-    Some(Finding::host(&problem, Some(r.seq)))
-}
-
-/// The finding for a log of `calls` calls without a `Done`.
-#[cold]
-fn done_never_called(calls: usize) -> Finding {
-    let problem = HostProblem::DoneNeverCalled;
-    Finding::new(
-        Severity::Error,
-        None,
-        format!("{problem} ({calls} calls recorded)"),
-        problem.expected(),
-    )
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub(crate) enum Edit {
 
 /// A run of one kind of edit: `len` items from `old` (at `old_at`) and/or `new` (at `new_at`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Run {
+pub(crate) struct EditRun {
     pub(crate) edit: Edit,
     pub(crate) old_at: usize,
     pub(crate) new_at: usize,
@@ -32,7 +32,7 @@ pub(crate) struct Run {
 
 /// The runs that turn `old` into `new`, in order, with as few deletions and insertions as
 /// possible. Memory is linear in `old.len() + new.len()`.
-pub(crate) fn diff<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Run> {
+pub(crate) fn diff<T: PartialEq>(old: &[T], new: &[T]) -> Vec<EditRun> {
     let max = (old.len() + new.len()).div_ceil(2) + 1;
     let mut search = Search {
         old,
@@ -48,10 +48,10 @@ pub(crate) fn diff<T: PartialEq>(old: &[T], new: &[T]) -> Vec<Run> {
 /// Each stretch between two equal runs as one deletion, then one insertion: the way a diff is
 /// read, and the same number of edits (a stretch's deletions are adjacent in `old`, its
 /// insertions in `new`).
-fn deletions_first(runs: Vec<Run>) -> Vec<Run> {
-    let mut out: Vec<Run> = Vec::with_capacity(runs.len());
-    let mut stretch: Option<(Run, usize, usize)> = None; // first run, deleted, inserted
-    let flush = |out: &mut Vec<Run>, stretch: Option<(Run, usize, usize)>| {
+fn deletions_first(runs: Vec<EditRun>) -> Vec<EditRun> {
+    let mut out: Vec<EditRun> = Vec::with_capacity(runs.len());
+    let mut stretch: Option<(EditRun, usize, usize)> = None; // first run, deleted, inserted
+    let flush = |out: &mut Vec<EditRun>, stretch: Option<(EditRun, usize, usize)>| {
         if let Some((first, deleted, inserted)) = stretch {
             for (edit, len, new_at) in [
                 (Edit::Delete, deleted, first.new_at),
@@ -59,7 +59,7 @@ fn deletions_first(runs: Vec<Run>) -> Vec<Run> {
             ] {
                 if len > 0 {
                     let old_at = first.old_at + if edit == Edit::Insert { deleted } else { 0 };
-                    out.push(Run {
+                    out.push(EditRun {
                         edit,
                         old_at,
                         new_at,
@@ -127,7 +127,7 @@ struct Search<'a, T> {
     new: &'a [T],
     forward: V,
     backward: V,
-    runs: Vec<Run>,
+    runs: Vec<EditRun>,
 }
 
 impl<T: PartialEq> Search<'_, T> {
@@ -141,7 +141,7 @@ impl<T: PartialEq> Search<'_, T> {
                 return;
             }
         }
-        self.runs.push(Run {
+        self.runs.push(EditRun {
             edit,
             old_at,
             new_at,
@@ -271,7 +271,7 @@ mod tests {
     }
 
     /// Applies the runs, checking they are a valid script from `a` to `b`; returns the matches.
-    fn replay(a: &[u8], b: &[u8], runs: &[Run]) -> usize {
+    fn replay(a: &[u8], b: &[u8], runs: &[EditRun]) -> usize {
         let (mut i, mut j, mut equal) = (0, 0, 0);
         for run in runs {
             assert_eq!((run.old_at, run.new_at), (i, j), "{runs:?}");
@@ -351,19 +351,19 @@ mod tests {
         assert_eq!(
             runs,
             vec![
-                Run {
+                EditRun {
                     edit: Edit::Equal,
                     old_at: 0,
                     new_at: 0,
                     len: 3
                 },
-                Run {
+                EditRun {
                     edit: Edit::Delete,
                     old_at: 3,
                     new_at: 3,
                     len: 2
                 },
-                Run {
+                EditRun {
                     edit: Edit::Equal,
                     old_at: 5,
                     new_at: 3,

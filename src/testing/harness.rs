@@ -6,14 +6,15 @@ use super::checker::Checker;
 use super::expect::Expect;
 use super::leak::Leak;
 use super::log::CompactLog;
-use super::record::{CallLog, Kind, Record};
+use super::record::{CallLog, Record};
 use super::recorder::RecordingCallback;
 use super::script::Script;
-use super::verdict::{Finding, Severity, Verdict};
+use super::verdict::Verdict;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
+use crate::host::finding::{CatalogEntry, Finding, Seen, Severity};
 use crate::host::report::{HostProblem, SyncReport};
 use crate::host::simulated::SimulatedHost;
 use crate::interfaces::progress_callback::ProgressCallback;
@@ -203,9 +204,10 @@ impl SyncRun {
     }
 
     /// The protocol check: the recorder's findings, knowing the done event the provider handed
-    /// out, plus what only the host saw (an event never signalled or not open, a callback that
-    /// closed the event). What the recorder saw too (every call reaches it through the host
-    /// unchanged) is judged once, by the checker; what the provider left behind is for
+    /// out, plus what only the host saw (the start, an event never signalled or not open, a
+    /// panic of the work, a call after the last Release, a callback that closed the event). Each
+    /// catalog entry says who sees it, so each cause is one finding: what the calls show is
+    /// judged by the checker, what the provider left behind by
     /// [`assert_released`](Self::assert_released).
     pub fn verdict(&self) -> Verdict {
         let checker = self.checker();
@@ -231,33 +233,22 @@ impl SyncRun {
     /// The findings of [`verdict`](Self::verdict), without a copy of the log.
     fn findings(&self, checker: &Checker, log: &CompactLog, lost: u64) -> Vec<Finding> {
         let mut findings = checker.findings(log, lost);
-        // Refusals the recorder did not see: a front of the caller's refused them itself.
-        // Counted only when the host saw a refusal.
-        let mut recorded = None;
-        let mut refusals = 0;
-        for problem in self.report.host_problems() {
-            let host_only = match problem {
-                HostProblem::Refused { .. } => {
-                    refusals += 1;
-                    let recorded = *recorded.get_or_insert_with(|| {
-                        (0..log.len())
-                            .filter(|&i| matches!(log.at(i).kind, Kind::Refused { .. }))
-                            .count()
-                    });
-                    refusals > recorded
+        let problems = self.report.host_problems();
+        for (i, problem) in problems.iter().enumerate() {
+            let entry = problem.entry();
+            let host_only = match entry.seen() {
+                Seen::Host => true,
+                // The host sees the calls the recorder sees, unless a front of the caller's
+                // did not pass them on (a call it refused itself, say): what the host saw more
+                // often than the checker found it is added.
+                Seen::Calls => {
+                    let by_host = problems[..=i].iter().filter(|p| p.entry() == entry).count();
+                    by_host > findings.iter().filter(|f| f.entry() == entry).count()
                 }
-                // The recorder never sees the start: a store that fails to start is a finding
-                // (an error), as the C API counts it; a test that expects the refusal says so
-                // with `assert_start_failed`.
-                HostProblem::StartFailed(_) => true,
-                HostProblem::DoneNeverCalled
-                | HostProblem::DoneCalledTimes(_)
-                | HostProblem::WrongHandle { .. }
-                | HostProblem::NullHandleToDone => false,
-                ref p => !p.is_leak(),
+                Seen::AfterRun => false,
             };
             if host_only {
-                findings.push(Finding::host(&problem, None));
+                findings.push(problem.to_finding(None));
             }
         }
         findings
@@ -299,12 +290,11 @@ impl SyncRun {
     pub fn assert_start_failed(&self, hr: HResult) {
         let started = self.report.started;
         let verdict = self.verdict();
-        let expected = HostProblem::StartFailed(hr).to_string();
         let others = verdict
             .findings()
             .iter()
             .filter(|f| f.severity == Severity::Error || self.strict)
-            .filter(|f| f.what != expected)
+            .filter(|f| f.entry() != CatalogEntry::StartFailed)
             .count();
         assert!(
             started == hr && others == 0,
@@ -347,6 +337,7 @@ impl SyncRun {
     }
 
     /// [`left_behind`](Self::left_behind), in words.
+    #[deprecated(note = "use left_behind: typed, each with its catalog code")]
     pub fn leaks(&self) -> Vec<String> {
         self.left_behind().iter().map(ToString::to_string).collect()
     }
@@ -386,11 +377,14 @@ impl SyncRun {
     /// [`left_behind`](Self::left_behind) describes.
     #[track_caller]
     pub fn assert_released(&self) {
-        let leaks = self.leaks();
-        assert!(
-            leaks.is_empty(),
-            "the provider did not release everything:\n  - {}\n{}",
-            leaks.join("\n  - "),
+        let leaks = self.left_behind();
+        if leaks.is_empty() {
+            return;
+        }
+        let lines: Vec<String> = leaks.iter().map(|l| l.to_finding().to_string()).collect();
+        panic!(
+            "the provider did not release everything:\n  {}\n{}",
+            lines.join("\n  "),
             self.verdict()
         );
     }

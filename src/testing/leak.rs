@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::core::handle::Handle;
+use crate::host::finding::{CatalogEntry, Finding};
 use crate::host::report::HostProblem;
 
 /// Something a provider left behind, or let go of once too often; `Display` says it in words.
@@ -19,6 +20,25 @@ pub enum Leak {
 }
 
 impl Leak {
+    /// The catalog entry this is an occurrence of (`reference_leaked`, say).
+    pub fn entry(&self) -> CatalogEntry {
+        match self {
+            Leak::References(_) => CatalogEntry::ReferenceLeaked,
+            Leak::EventLeftOpen(_) => CatalogEntry::EventLeftOpen,
+            Leak::Host(problem) => problem.entry(),
+        }
+    }
+
+    /// The catalog entry's code.
+    pub fn code(&self) -> &'static str {
+        self.entry().code()
+    }
+
+    /// The finding this leak is: its entry, in its words, about the run as a whole.
+    pub fn to_finding(&self) -> Finding {
+        Finding::new(self.entry(), None, self.to_string())
+    }
+
     /// True for what a provider may still be letting go of, just after signalling.
     pub(crate) fn may_resolve(&self) -> bool {
         matches!(self, Leak::References(_) | Leak::EventLeftOpen(_))

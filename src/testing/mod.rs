@@ -5,7 +5,9 @@
 //! - [`RecordingCallback`]: an Outlook-side callback that logs every call (order, thread, text as
 //!   code units) and answers by [`Script`] — `MAPI_E_USER_CANCEL` from the 3rd `Progress` on, say.
 //! - [`Checker`]: the protocol rules, with [`Finding`]s that say what happened, where, and what
-//!   was expected; [`Verdict::assert_passed`] turns them into a test failure.
+//!   was expected; [`Verdict::assert_passed`] turns them into a test failure. Every finding is
+//!   an occurrence of one entry of the [`catalog`], with a stable code explained in
+//!   `docs/findings.md`.
 //! - [`Expect`]: "progress 1..=10 of 10, then done S_OK", with a diff on failure.
 //! - [`Silent`]: a callback that answers `S_OK` to everything and records nothing.
 //! - [`SyncTest`]: all of it around a [`SimulatedHost`](crate::SimulatedHost) in one call, and
@@ -38,4 +40,6 @@ pub use record::{Call, Record, Text};
 pub use recorder::RecordingCallback;
 pub use script::Script;
 pub use silent::Silent;
-pub use verdict::{Finding, Severity, Verdict};
+pub use verdict::Verdict;
+
+pub use crate::host::finding::{catalog, CatalogEntry, Finding, Severity};

@@ -16,7 +16,7 @@ use crate::abi::{HANDLE, HRESULT, ULONG, WCHAR};
 use crate::core::error::{Error, Result};
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
-use crate::host::watcher::Spared;
+use crate::host::spared::Spared;
 use crate::interfaces::progress_callback::raw::{RawProgress, Safe};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot, SyncProgress};
 use widestring::U16CStr;
@@ -108,7 +108,7 @@ impl RecordingCallback {
                 room: limit.unwrap_or(usize::MAX),
             }),
         });
-        let keeper = Arc::new(Spared::new(Slots(Safe(Recorder {
+        let keeper = Arc::new(Spared::new(Slots(Safe(LogWriter {
             shared: Arc::clone(&shared),
         }))));
         RecordingCallback { shared, keeper }
@@ -225,16 +225,16 @@ fn thread_id() -> ThreadId {
 
 /// The COM object's value: `Progress` with NULL text, the innermost loop of a sync, is recorded
 /// right in the slot when [`Slots::position`] can take it; every other call, and that one when
-/// it cannot, takes [`Recorder`]'s safe path (text read within its bound, refusals recorded,
+/// it cannot, takes [`LogWriter`]'s safe path (text read within its bound, refusals recorded,
 /// panics caught).
-struct Slots(Safe<Recorder>);
+struct Slots(Safe<LogWriter>);
 
-// SAFETY: every call goes through `Safe`, which guards each call into `Recorder`, except
+// SAFETY: every call goes through `Safe`, which guards each call into `LogWriter`, except
 // `Slots::position`, which cannot panic: it reads a thread-local that has no destructor with
 // `try_with` and `Cell::get` (where thread-locals are the platform's keys, one may be gone during
 // thread exit: the call then takes the safe path), tries the lock (which neither panics nor
 // waits), counts, walks the script's rules, and appends within the entries' capacity, checked
-// first. `Recorder` is `Send + Sync + 'static`.
+// first. `LogWriter` is `Send + Sync + 'static`.
 unsafe impl RawProgress for Slots {
     #[inline(always)]
     unsafe fn progress(&self, text: *const WCHAR, index: ULONG, max: ULONG) -> HRESULT {
@@ -298,12 +298,13 @@ impl Slots {
     }
 }
 
-/// The recorder behind the slots.
-struct Recorder {
+/// What writes each call into the shared log and answers it by script: the safe path behind
+/// the slots.
+struct LogWriter {
     shared: Arc<Shared>,
 }
 
-impl Recorder {
+impl LogWriter {
     /// Logs `call` and returns the scripted answer (a refused call keeps the answer it got).
     /// Inlined into each slot, where the kind of call is known.
     #[inline(always)]
@@ -361,7 +362,7 @@ impl Log {
     }
 }
 
-impl SyncProgress for Recorder {
+impl SyncProgress for LogWriter {
     fn progress(&self, text: Option<&U16CStr>, index: u32, max: u32) -> Result<()> {
         let text = text.map(U16CStr::as_slice);
         self.record(CallRef::Progress { text, index, max }).ok()

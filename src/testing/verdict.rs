@@ -3,43 +3,7 @@
 use std::fmt;
 
 use super::record::Record;
-
-/// How much a finding matters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Suspicious but allowed: fails only a strict check.
-    Warning,
-    /// Against the protocol: fails every check.
-    Error,
-}
-
-/// One thing the checker noticed: what happened, where in the sequence, what was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    /// How much it matters.
-    pub severity: Severity,
-    /// The record it is about (`None` for the sequence as a whole).
-    pub seq: Option<u64>,
-    /// What happened.
-    pub what: String,
-    /// What the protocol expects instead.
-    pub expected: String,
-}
-
-impl fmt::Display for Finding {
-    /// `error at #5: Progress after Done (Done was #3); expected: nothing after Done`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        };
-        match self.seq {
-            Some(seq) => write!(f, "{severity} at #{seq}: ")?,
-            None => write!(f, "{severity}: ")?,
-        }
-        write!(f, "{}; expected: {}", self.what, self.expected)
-    }
-}
+use crate::host::finding::{Finding, Severity};
 
 /// The outcome of a protocol check: the findings, and the call log they are about.
 #[derive(Clone, Debug)]
@@ -94,6 +58,7 @@ impl Verdict {
     }
 
     /// The findings alone, one per line, without the call log; `no findings` when there are none.
+    #[deprecated(note = "use findings() (each finding's Display) or the verdict's Display")]
     pub fn summary(&self) -> String {
         if self.findings.is_empty() {
             return "no findings".to_owned();

@@ -109,6 +109,7 @@ void test_kit_start_status_and_structured_findings(void) {
     EXPECT_HR(mapisync_run_finding(run, 0, 0, &finding), S_OK);
     EXPECT(finding.severity == MAPISYNC_ERROR);
     EXPECT(finding.seq == 3); /* the Progress after the Cancel answered at #2 */
+    EXPECT(strcmp(finding.code, "progress_after_cancel") == 0);
     /* Bad inputs: nothing written. */
     memset(&untouched, 0x5a, sizeof untouched);
     finding = untouched;
@@ -123,16 +124,21 @@ void test_kit_start_status_and_structured_findings(void) {
 
 void test_kit_expected_calls_and_their_diff(void) {
     static const WCHAR step[] = {'s', 't', 'e', 'p', 0};
+    static const WCHAR network_down[] = {'n', 'e', 't', 'w', 'o', 'r', 'k', ' ',
+                                         'd', 'o', 'w', 'n', 0};
+    static const WCHAR other[] = {'o', 't', 'h', 'e', 'r', 0};
     store_config config = {3, MAPI_E_NETWORK_ERROR, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
-    mapisync_expect *exact = NULL, *wrong = NULL;
+    mapisync_expect *exact = NULL, *wrong = NULL, *texted_wrong = NULL;
     const char *diff = "stale";
     mapisync_run *run;
     EXPECT_HR(mapisync_expect_new(NULL), E_POINTER);
     EXPECT_HR(mapisync_expect_new(&exact), S_OK);
     EXPECT_HR(mapisync_expect_text(exact, step), E_INVALIDARG); /* no entry yet */
     EXPECT_HR(mapisync_expect_progress(exact, 1, 3, 3), S_OK);
+    EXPECT_HR(mapisync_expect_text(exact, step), S_OK);
     EXPECT_HR(mapisync_expect_error(exact, MAPI_E_NETWORK_ERROR), S_OK);
+    EXPECT_HR(mapisync_expect_text(exact, network_down), S_OK);
     EXPECT_HR(mapisync_expect_done(exact, MAPI_E_NETWORK_ERROR), S_OK);
     EXPECT_HR(mapisync_expect_new(&wrong), S_OK);
     EXPECT_HR(mapisync_expect_progress(wrong, 1, 3, 3), S_OK);
@@ -146,9 +152,14 @@ void test_kit_expected_calls_and_their_diff(void) {
         mapisync_expect *texted = NULL;
         EXPECT_HR(mapisync_expect_new(&texted), S_OK);
         EXPECT_HR(mapisync_expect_progress(texted, 1, 1, 1), S_OK);
-        EXPECT_HR(mapisync_expect_text(texted, step), E_NOTIMPL); /* texts not compared yet */
+        EXPECT_HR(mapisync_expect_text(texted, step), S_OK);
         mapisync_expect_free(texted);
     }
+    EXPECT_HR(mapisync_expect_new(&texted_wrong), S_OK);
+    EXPECT_HR(mapisync_expect_progress(texted_wrong, 1, 3, 3), S_OK);
+    EXPECT_HR(mapisync_expect_text(texted_wrong, other), S_OK);
+    EXPECT_HR(mapisync_expect_error(texted_wrong, MAPI_E_NETWORK_ERROR), S_OK);
+    EXPECT_HR(mapisync_expect_done(texted_wrong, MAPI_E_NETWORK_ERROR), S_OK);
 
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
     run = run_store(&config, recorder);
@@ -158,12 +169,15 @@ void test_kit_expected_calls_and_their_diff(void) {
     EXPECT(diff != NULL && strncmp(diff, "the calls do not match the expectation\n", 39) == 0);
     EXPECT(diff != NULL && strstr(diff, "+ Error MAPI_E_NETWORK_ERROR (0x80040115)") != NULL);
     EXPECT(mapisync_run_matches(run, wrong, NULL) == 0);
+    EXPECT(mapisync_run_matches(run, texted_wrong, &diff) == 0); /* the texts differ */
+    EXPECT(diff != NULL && strstr(diff, "with text \"other\"") != NULL);
     EXPECT(mapisync_run_matches(NULL, wrong, &diff) == 0 && diff == NULL);
     EXPECT(mapisync_run_matches(run, NULL, &diff) == 0 && diff == NULL);
     mapisync_run_free(run);
     mapisync_recorder_free(recorder);
     mapisync_expect_free(exact);
     mapisync_expect_free(wrong);
+    mapisync_expect_free(texted_wrong);
     mapisync_expect_free(NULL);
 }
 

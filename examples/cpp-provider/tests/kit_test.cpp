@@ -77,6 +77,7 @@ TEST(Kit, ExplorationCatchesACancelIgnoredInTheContentsPhase) {
     const std::vector<mapisync::Finding> findings = exploration.failure_run(0).findings(true);
     ASSERT_FALSE(findings.empty()) << exploration;
     EXPECT_EQ(findings[0].severity, MAPISYNC_ERROR) << findings[0];
+    EXPECT_EQ(findings[0].code, "progress_after_cancel") << findings[0];
     EXPECT_EQ(findings[0].seq, 3) << findings[0];
 }
 

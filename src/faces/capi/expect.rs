@@ -30,10 +30,11 @@ impl Steps {
     }
 }
 
-/// Every call of the last entry of `expect` carries exactly `text`: the one place the C API
-/// asks the kit for a text expectation. The kit's `Expect` compares no text yet: `E_NOTIMPL`.
-fn with_text(_expect: &mut Expect, _text: &str) -> Result<(), HResult> {
-    Err(HResult::E_NOTIMPL)
+/// Every call of the last entry of `expect` (a progress or an error) carries exactly `text`,
+/// which holds no NUL.
+fn with_text(expect: &mut Expect, text: &str) -> Result<(), HResult> {
+    *expect = core::mem::take(expect).with_text(text);
+    Ok(())
 }
 
 /// Makes an empty expectation (no call at all). Free it with `mapisync_expect_free`.
@@ -126,7 +127,7 @@ pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> H
 
 /// Every call of the last entry carries exactly `text` (NUL-terminated UTF-16). `E_POINTER` for
 /// NULL; `E_INVALIDARG` before any entry, after a done (which carries no text) or for text that
-/// is not valid UTF-16; `E_NOTIMPL` in this version, whose matching compares no text.
+/// is not valid UTF-16.
 ///
 /// # Safety
 ///

@@ -23,14 +23,6 @@ pub struct mapisync_finding {
     expected: *const c_char,
 }
 
-/// The catalog code of `finding`: the one place the C API asks for it.
-fn finding_code(finding: &Finding) -> &'static str {
-    match finding.severity {
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
-}
-
 /// A finding with NUL-terminated copies of its strings, owned by a run.
 #[derive(Debug)]
 pub(super) struct KeptFinding {
@@ -46,7 +38,7 @@ impl KeptFinding {
     pub(super) fn new(finding: &Finding) -> KeptFinding {
         KeptFinding {
             severity: finding.severity,
-            code: c_string(finding_code(finding)),
+            code: c_string(finding.code()),
             seq: finding
                 .seq
                 .and_then(|seq| i64::try_from(seq).ok())
@@ -85,29 +77,36 @@ pub(super) fn c_string(text: &str) -> CString {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::CatalogEntry;
     use core::ffi::CStr;
 
     #[test]
-    fn a_finding_keeps_its_strings_and_says_minus_one_for_no_record() {
-        let finding = Finding {
-            severity: Severity::Warning,
-            seq: None,
-            what: "what\0happened".to_owned(),
-            expected: "this".to_owned(),
-        };
+    fn a_finding_keeps_its_strings_and_code_and_says_minus_one_for_no_record() {
+        let finding = Finding::new(
+            CatalogEntry::DoneNullHandle,
+            None,
+            "what\0happened".to_owned(),
+        );
         let kept = KeptFinding::new(&finding);
         let c = kept.to_c();
         assert_eq!((c.severity, c.seq), (WARNING, -1));
         // SAFETY: the strings live as long as `kept`.
-        let (what, expected) = unsafe { (CStr::from_ptr(c.what), CStr::from_ptr(c.expected)) };
+        let (code, what, expected) = unsafe {
+            (
+                CStr::from_ptr(c.code),
+                CStr::from_ptr(c.what),
+                CStr::from_ptr(c.expected),
+            )
+        };
+        assert_eq!(code.to_str(), Ok(finding.code()));
         assert_eq!(what.to_str(), Ok("what\\0happened"));
-        assert_eq!(expected.to_str(), Ok("this"));
+        assert_eq!(expected.to_str(), Ok(finding.expected.as_str()));
         assert!(kept.fails(true) && !kept.fails(false));
-        let error = KeptFinding::new(&Finding {
-            severity: Severity::Error,
-            seq: Some(5),
-            ..finding
-        });
+        let error = KeptFinding::new(&Finding::new(
+            CatalogEntry::ProgressAfterCancel,
+            Some(5),
+            "after".to_owned(),
+        ));
         assert_eq!((error.to_c().severity, error.to_c().seq), (ERROR, 5));
         assert!(error.fails(false));
     }

@@ -16,9 +16,8 @@ use super::recorder::Recorder;
 use crate::abi::{IUnknown, HRESULT, ULONG};
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
-use crate::host::report::HostProblem;
 use crate::interfaces::sync::MapiSync;
-use crate::testing::{Call, Expect, Finding, Record, Severity, SyncRun, SyncTest, Verdict};
+use crate::testing::{Call, CatalogEntry, Expect, Finding, Record, SyncRun, SyncTest, Verdict};
 
 /// `mapisync_run`: what one synchronization came to.
 pub struct Run {
@@ -41,9 +40,10 @@ impl Run {
         for finding in &findings {
             let _ = writeln!(text, "{finding}");
         }
-        for leak in run.leaks() {
-            let _ = writeln!(text, "error: leak: {leak}");
-            findings.push(leak_finding(leak));
+        for leak in run.left_behind() {
+            let finding = leak.to_finding();
+            let _ = writeln!(text, "{finding}");
+            findings.push(finding);
         }
         let report = run.report();
         let _ = writeln!(text, "host: {report}");
@@ -63,12 +63,11 @@ impl Run {
 
     /// A store that does not expose `IMAPISync`: one finding, no run.
     fn no_sync(hr: HResult) -> Run {
-        let finding = Finding {
-            severity: Severity::Error,
-            seq: None,
-            what: format!("the store does not expose IMAPISync (QueryInterface answered {hr})"),
-            expected: "IMAPISync on the store object".to_owned(),
-        };
+        let finding = Finding::new(
+            CatalogEntry::NoSyncInterface,
+            None,
+            format!("the store does not expose IMAPISync (QueryInterface answered {hr})"),
+        );
         let text = format!("{finding}\ncall log (0 calls):\n");
         Run::new(&[finding], hr, HResult::E_UNEXPECTED, Vec::new(), text)
     }
@@ -148,26 +147,14 @@ impl Run {
     }
 }
 
-/// A leak as a finding, worded as an exploration words it.
-fn leak_finding(leak: String) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        seq: None,
-        what: leak,
-        expected: "every reference and handle released once the synchronization is done".to_owned(),
-    }
-}
-
-/// What `SynchronizeInBackground` returned, as far as the findings tell: the code of the host's
-/// "failed with" finding, else `S_OK` (the store started).
+/// What `SynchronizeInBackground` returned, as far as the findings tell: the code its
+/// `start_failed` finding names, else `S_OK` (the store started).
 fn start_status(findings: &[Finding]) -> HResult {
-    let failed = HostProblem::StartFailed(HResult::S_OK).to_string();
-    let prefix = failed.split("S_OK").next().unwrap_or(&failed);
     findings
         .iter()
-        .filter_map(|f| f.what.strip_prefix(prefix))
-        .find_map(|rest| {
-            let hex = rest.rsplit("0x").next()?.get(..8)?;
+        .filter(|f| f.entry() == CatalogEntry::StartFailed)
+        .find_map(|f| {
+            let hex = f.what.rsplit("0x").next()?.get(..8)?;
             u32::from_str_radix(hex, 16).ok()
         })
         .map_or(HResult::S_OK, |code| HResult(code as HRESULT))

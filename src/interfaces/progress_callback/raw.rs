@@ -100,6 +100,21 @@ pub(crate) unsafe fn add_references<T: RawProgress>(
     unsafe { Object::<RawClass<T>>::refcount(callback) }.add_many(n);
 }
 
+/// The references on a callback that [`raw_callback`] made of a `T`, at this instant (a `Release`
+/// that happened before the caller's call is counted; racing ones may not be).
+///
+/// # Safety
+///
+/// `callback` was made by `raw_callback::<T>`, and is alive for the call (a reference on it is
+/// held, or the caller is inside one of its calls).
+#[inline(always)]
+pub(crate) unsafe fn reference_count<T: RawProgress>(
+    callback: *mut IMAPISyncProgressCallback,
+) -> u32 {
+    // SAFETY: as in `add_references`.
+    unsafe { Object::<RawClass<T>>::refcount(callback) }.get()
+}
+
 /// Gives back up to `n` of a holder's spare references on a callback that [`raw_callback`] made
 /// of a `T`, never the last reference (see `RefCount::release_spares`).
 ///

@@ -4,11 +4,12 @@ use std::time::{Duration, Instant};
 
 use super::deadline::Deadline;
 use crate::core::sync_flags::SyncFlags;
+use crate::host::finding::{CatalogEntry, Finding};
 use crate::interfaces::sync::MapiSync;
 use crate::testing::harness::SyncTest;
 use crate::testing::record::Call;
 use crate::testing::script::Script;
-use crate::testing::verdict::{Finding, Severity, Verdict};
+use crate::testing::verdict::Verdict;
 
 /// How every scenario of one exploration runs.
 #[derive(Clone, Copy, Debug)]
@@ -58,15 +59,14 @@ impl Counts {
 
 /// The finding of a scenario that did not finish within `deadline`: the one place it is made.
 pub(super) fn timed_out(deadline: &Deadline) -> Finding {
-    Finding {
-        severity: Severity::Error,
-        seq: None,
-        what: format!(
+    Finding::new(
+        CatalogEntry::ScenarioTimedOut,
+        None,
+        format!(
             "the scenario timed out: the synchronization did not finish within {:?} ({})",
             deadline.limit, deadline.why
         ),
-        expected: "Done and the done event signalled within the per-scenario deadline".to_owned(),
-    }
+    )
 }
 
 /// Runs `script` against `store` under `settings` and `deadline`. A hung provider costs the
@@ -96,14 +96,8 @@ pub(super) fn run(
         verdict.push(self::timed_out(deadline));
     } else {
         // A worker still running holds what it holds: leaks are only counted once it is done.
-        for leak in run.leaks() {
-            verdict.push(Finding {
-                severity: Severity::Error,
-                seq: None,
-                what: leak,
-                expected: "every reference and handle released once the synchronization is done"
-                    .to_owned(),
-            });
+        for leak in run.left_behind() {
+            verdict.push(leak.to_finding());
         }
     }
     let mut counts = Counts::default();

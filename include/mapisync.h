@@ -458,6 +458,96 @@ const char *mapisync_run_report(const mapisync_run *run);
 HRESULT mapisync_run_final_status(const mapisync_run *run);
 /* NULL is a no-op. */
 void mapisync_run_free(mapisync_run *run);
+/* What SynchronizeInBackground returned; E_NOINTERFACE (what QueryInterface answered) when the
+ * store has no IMAPISync; E_POINTER for NULL. */
+HRESULT mapisync_run_start_status(const mapisync_run *run);
+
+/* ---- Findings, structured ---- */
+
+typedef enum mapisync_severity { MAPISYNC_WARNING = 0, MAPISYNC_ERROR = 1 } mapisync_severity;
+/* One finding from the kit's catalog (docs/findings.md explains each code). */
+typedef struct mapisync_finding {
+    mapisync_severity severity;
+    const char *code;      /* the catalog's code: "progress_after_cancel", ... */
+    int64_t seq;           /* the record it is about (mapisync_record.seq), or -1 */
+    const char *what;      /* what happened */
+    const char *expected;  /* what the protocol expects */
+} mapisync_finding;
+/* The ith (from 0) of the findings mapisync_run_finding_count(run, strict) counts, in report
+ * order. Strings are UTF-8 and owned by the run. E_INVALIDARG when i >= that count; *out is
+ * untouched on failure. */
+HRESULT mapisync_run_finding(const mapisync_run *run, int strict, size_t i, mapisync_finding *out);
+
+/* ---- The expected calls, as the Rust kit's Expect ---- */
+
+typedef struct mapisync_expect mapisync_expect;
+/* An empty expectation: no call at all. */
+HRESULT mapisync_expect_new(mapisync_expect **out);
+/* Progress calls with the indices first..=last, in order, each of `max`; first > last is
+ * E_INVALIDARG. */
+HRESULT mapisync_expect_progress(mapisync_expect *e, ULONG first, ULONG last, ULONG max);
+/* One Error call with hr. */
+HRESULT mapisync_expect_error(mapisync_expect *e, HRESULT hr);
+/* One Done call with final status hr. */
+HRESULT mapisync_expect_done(mapisync_expect *e, HRESULT hr);
+/* Every call of the last entry (a progress or an error) carries exactly this text
+ * (NUL-terminated UTF-16). E_INVALIDARG before any entry, after a done or for invalid UTF-16. */
+HRESULT mapisync_expect_text(mapisync_expect *e, const WCHAR *text);
+/* NULL is a no-op. */
+void mapisync_expect_free(mapisync_expect *e);
+/* 1 when the run's calls are exactly the expected ones; otherwise 0, and *diff (if diff is not
+ * NULL) the diff the Rust SyncRun::assert_calls prints (- expected, + actual, then the call
+ * log), UTF-8 owned by the run. 0 and *diff NULL for a NULL run or expectation. */
+int mapisync_run_matches(const mapisync_run *run, const mapisync_expect *e, const char **diff);
+
+/* ---- Exploration: every host behaviour that matters, the smallest failing script ---- */
+
+/* One new store with one reference in *out, or a failure code. Called once per scenario, on
+ * the thread that called mapisync_explore (with any `jobs`). */
+typedef HRESULT (*mapisync_store_factory)(void *context, IUnknown **out);
+typedef struct mapisync_explore_options {
+    size_t size;           /* sizeof(mapisync_explore_options), so the struct can grow */
+    ULONG flags;           /* SYNC_* for every scenario; 0: download hierarchy and contents */
+    int strict;            /* nonzero: warnings fail a scenario too */
+    uint32_t cases;        /* random scripts after the systematic pass; 0: systematic alone */
+    uint64_t seed;         /* the random scripts' seed */
+    uint32_t timeout_ms;   /* per scenario; 0: the default */
+    uint32_t jobs;         /* scenarios at a time; 0: 1 */
+    int all_failures;      /* nonzero: go on after the first failure */
+} mapisync_explore_options;
+typedef struct mapisync_exploration mapisync_exploration;
+/* Explores the stores make_store makes (a fresh one per scenario): the plain run, Cancel from
+ * each Progress, a failure to each Error and to Done, then `cases` random scripts; the first
+ * failing random script is shrunk to the smallest. options NULL: the defaults (those of the
+ * Rust Explore::new(): 256 cases, seed 0, stop at the first failure); a size smaller than the
+ * first version of the struct, or larger than this library knows, is E_INVALIDARG.
+ * MAPISYNC_EXPLORE_SEED and MAPISYNC_EXPLORE_CASES in the environment override seed and cases
+ * (E_INVALIDARG when set to anything but a decimal number). S_OK whenever the
+ * exploration took place, whatever it found; a factory that fails, hands back NULL or a store
+ * without IMAPISync fails this call with that code (E_POINTER, E_NOINTERFACE). */
+HRESULT mapisync_explore(const mapisync_explore_options *options,
+                         mapisync_store_factory make_store, void *context,
+                         mapisync_exploration **out);
+/* Nonzero when no scenario failed; 0 for NULL. */
+int mapisync_exploration_passed(const mapisync_exploration *x);
+/* Scenarios run (shrinking runs not counted); 0 for NULL. */
+size_t mapisync_exploration_scenarios(const mapisync_exploration *x);
+/* The seed the random scripts were drawn from; 0 for NULL. */
+uint64_t mapisync_exploration_seed(const mapisync_exploration *x);
+/* Failing scripts found, smallest first; 0 for NULL. */
+size_t mapisync_exploration_failure_count(const mapisync_exploration *x);
+/* The ith failure's smallest script as the C calls that set it up on a recorder named
+ * `recorder`, one a line, e.g. "mapisync_recorder_cancel_progress_from(recorder, 7);". Pasted
+ * between mapisync_recorder_new and mapisync_sync_test it replays the failure. UTF-8, owned by
+ * the exploration; NULL for NULL or i out of range. */
+const char *mapisync_exploration_failure_script(const mapisync_exploration *x, size_t i);
+/* The ith failure's run: findings, report and statuses through the mapisync_run_* functions
+ * (not to be freed: owned by the exploration). NULL for NULL or i out of range. */
+const mapisync_run *mapisync_exploration_failure_run(const mapisync_exploration *x, size_t i);
+/* The summary, then each failure: its script, findings and call log. UTF-8, owned. */
+const char *mapisync_exploration_report(const mapisync_exploration *x);
+/* NULL is a no-op. */
+void mapisync_exploration_free(mapisync_exploration *x);
 
 #if defined(__cplusplus)
 }
@@ -534,5 +624,23 @@ MAPISYNC_STATIC_ASSERT(offsetof(mapisync_record, text_len) ==
 MAPISYNC_STATIC_ASSERT(offsetof(mapisync_record, answer) ==
                            offsetof(mapisync_record, text_len) + MAPISYNC_PTR,
                        "mapisync_record.answer");
+
+MAPISYNC_STATIC_ASSERT(sizeof(mapisync_severity) == sizeof(int), "mapisync_severity is an int");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_finding, code) == MAPISYNC_PTR, "mapisync_finding.code");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_finding, seq) == 2 * MAPISYNC_PTR,
+                       "mapisync_finding.seq");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_finding, what) == 2 * MAPISYNC_PTR + 8,
+                       "mapisync_finding.what");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_finding, expected) == 3 * MAPISYNC_PTR + 8,
+                       "mapisync_finding.expected");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_explore_options, flags) == MAPISYNC_PTR,
+                       "mapisync_explore_options.flags");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_explore_options, cases) == MAPISYNC_PTR + 8,
+                       "mapisync_explore_options.cases");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_explore_options, seed) == (MAPISYNC_PTR == 8 ? 24 : 16),
+                       "mapisync_explore_options.seed");
+MAPISYNC_STATIC_ASSERT(offsetof(mapisync_explore_options, all_failures) ==
+                           offsetof(mapisync_explore_options, seed) + 16,
+                       "mapisync_explore_options.all_failures");
 
 #endif /* MAPISYNC_H */

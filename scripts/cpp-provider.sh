@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds examples/cpp-provider (a C++ store provider and its GoogleTest tests) against a mapisync
-# installed in PREFIX for TARGET, and runs its CTest:
+# installed in PREFIX for TARGET (found with find_package through the CMake package `cargo
+# cinstall` puts in PREFIX/share/mapisync/cmake), and runs its CTest:
 #
 #   scripts/cpp-provider.sh PREFIX TARGET
 #
-# PREFIX   where `cargo cinstall --target TARGET --prefix PREFIX` put mapisync (mapisync.pc is
-#          looked for under it, so any --libdir works).
+# PREFIX   where `cargo cinstall --target TARGET --prefix PREFIX` put mapisync.
 # TARGET   x86_64-unknown-linux-gnu | i686-unknown-linux-gnu    GCC and Clang, natively
 #          x86_64-pc-windows-gnu | i686-pc-windows-gnu          MinGW-w64 GCC, tests under Wine
 #          aarch64-unknown-linux-gnu                            tests under qemu-aarch64
 #
 # CPP_PROVIDER_COMPILERS  for the Linux targets: "gcc", "clang" or both. Default: both on x86;
 #                         on aarch64 Debian's cross g++ if installed, else Clang.
-# Build directories: <target dir>/cpp-provider/TARGET-COMPILER, reused between runs.
+# CPP_PROVIDER_SANITIZERS "address undefined" by default on x86_64 Linux: a GCC build of each
+#                         (UBSan without vptr: docs/c-and-cpp.md says why); "" for none.
+# Build directories: <target dir>/cpp-provider/TARGET-COMPILER[-SANITIZER], reused between runs.
 # Installs what is missing with apt-get (cmake, GoogleTest, the compilers, qemu-user) when run as
 # root; otherwise says what to install. One line per build at the end: `cpp-provider: ... PASS`.
 set -euo pipefail
@@ -104,12 +106,9 @@ if [ ${#missing[@]} -gt 0 ]; then
         "${missing[@]}" >/dev/null
 fi
 
-# ---- mapisync in PREFIX, found through pkg-config only there. ----
-pc=$(find "$prefix" -name mapisync.pc -print -quit)
-[ -n "$pc" ] || die "no mapisync.pc under $prefix: install mapisync there first (cargo cinstall)"
-export PKG_CONFIG_LIBDIR
-PKG_CONFIG_LIBDIR=$(dirname "$pc")
-unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
+# ---- mapisync in PREFIX, found through its CMake package only there. ----
+config=$(find "$prefix" -name mapisyncConfig.cmake -print -quit)
+[ -n "$config" ] || die "no mapisyncConfig.cmake under $prefix: install mapisync there first (cargo cinstall)"
 
 case $target in
     *-windows-gnu)
@@ -118,10 +117,19 @@ case $target in
         "$root/scripts/wine-setup.sh" ;;
 esac
 
+# x86_64 Linux also runs the tests under AddressSanitizer and UndefinedBehaviorSanitizer (GCC).
+sanitizers=()
+[ "$target" = x86_64-unknown-linux-gnu ] && sanitizers=(${CPP_PROVIDER_SANITIZERS-address undefined})
+builds=("${compilers[@]}")
+for s in "${sanitizers[@]}"; do builds+=("gcc+$s"); done
+
 results=()
 status=0
-for compiler in "${compilers[@]}"; do
-    args=(-DCMAKE_BUILD_TYPE=Debug)
+for build_name in "${builds[@]}"; do
+    compiler=${build_name%%+*}
+    sanitize=
+    [ "$build_name" = "$compiler" ] || sanitize=${build_name#*+}
+    args=(-DCMAKE_BUILD_TYPE=Debug "-Dmapisync_DIR=$(dirname "$config")" "-DSAMPLE_SANITIZE=$sanitize")
     [ -n "$toolchain" ] && args+=("-DCMAKE_TOOLCHAIN_FILE=$source_dir/cmake/$toolchain.cmake")
     case $target-$compiler in
         *-windows-gnu-*) name=$target ;;
@@ -136,8 +144,9 @@ for compiler in "${compilers[@]}"; do
             args+=(-DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_COMPILER=gcc)
             name=$target-$compiler ;;
     esac
+    [ -z "$sanitize" ] || name=$name-$sanitize
     build=$target_dir/cpp-provider/$name
-    # A build made against another prefix is started afresh (pkg-config results are cached).
+    # A build made against another prefix is started afresh (find results are cached).
     if [ -f "$build/.prefix" ] && [ "$(cat "$build/.prefix")" != "$prefix" ]; then
         rm -rf "$build"
     fi

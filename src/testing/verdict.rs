@@ -58,6 +58,11 @@ impl Verdict {
         self.strict
     }
 
+    /// The call log the findings are about, in order.
+    pub(crate) fn records(&self) -> &[Record] {
+        &self.log
+    }
+
     /// The findings alone, one per line, without the call log; `no findings` when there are none.
     #[deprecated(note = "use findings() (each finding's Display) or the verdict's Display")]
     pub fn summary(&self) -> String {

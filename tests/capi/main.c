@@ -42,6 +42,11 @@ static const struct {
     T(test_sync_bad_arguments),
     T(test_readme_example),
     T(test_c_host_drives_a_store),
+    T(test_kit_start_status_and_structured_findings),
+    T(test_kit_expected_calls_and_their_diff),
+    T(test_kit_exploration_of_a_good_c_store_passes),
+    T(test_kit_exploration_finds_a_planted_bug_and_its_c_replay_fails_the_same),
+    T(test_kit_explore_bad_inputs),
 };
 
 int main(int argc, char **argv) {

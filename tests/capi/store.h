@@ -12,6 +12,8 @@ typedef struct store_config {
     int leak_callback;    /* misbehave: keep the callback reference */
     int never_signal;     /* misbehave: never set the done event */
     int progress_past_max;/* misbehave: one Progress with ulIndex > ulIndexMax */
+    ULONG ignore_cancel_from; /* misbehave: from this Progress on (if not 0), go on after a
+                                 failing answer (a Cancel) as if it were S_OK */
 } store_config;
 
 /* A new store with one reference, the caller's. */

@@ -31,7 +31,7 @@ static void print_report_if_failed(const mapisync_run *run, int expect_pass) {
 }
 
 void test_sync_a_good_store_passes(void) {
-    store_config config = {5, S_OK, 0, 0, 0};
+    store_config config = {5, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_record rec;
     mapisync_run *run;
@@ -53,7 +53,7 @@ void test_sync_a_good_store_passes(void) {
 }
 
 void test_sync_cancel_at_the_third_progress(void) {
-    store_config config = {10, S_OK, 0, 0, 0};
+    store_config config = {10, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_record rec;
     mapisync_run *run;
@@ -71,7 +71,7 @@ void test_sync_cancel_at_the_third_progress(void) {
 }
 
 void test_sync_a_failing_folder_is_reported_through_error(void) {
-    store_config config = {2, MAPI_E_NETWORK_ERROR, 0, 0, 0};
+    store_config config = {2, MAPI_E_NETWORK_ERROR, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
@@ -85,9 +85,9 @@ void test_sync_a_failing_folder_is_reported_through_error(void) {
 }
 
 void test_sync_findings_leak_past_max_and_no_signal(void) {
-    store_config leak = {1, S_OK, 1, 0, 0};
-    store_config past = {2, S_OK, 0, 0, 1};
-    store_config silent = {1, S_OK, 0, 1, 0};
+    store_config leak = {1, S_OK, 1, 0, 0, 0};
+    store_config past = {2, S_OK, 0, 0, 1, 0};
+    store_config silent = {1, S_OK, 0, 1, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     IMAPISyncProgressCallback *cb;
@@ -119,7 +119,7 @@ void test_sync_findings_leak_past_max_and_no_signal(void) {
 }
 
 void test_sync_unknown_flags_go_to_the_store(void) {
-    store_config config = {1, S_OK, 0, 0, 0};
+    store_config config = {1, S_OK, 0, 0, 0, 0};
     mapisync_recorder *recorder = NULL;
     mapisync_run *run;
     EXPECT_HR(mapisync_recorder_new(&recorder), S_OK);
@@ -151,7 +151,7 @@ void test_sync_a_store_without_imapisync_is_a_finding(void) {
 }
 
 void test_sync_bad_arguments(void) {
-    store_config config = {1, S_OK, 0, 0, 0};
+    store_config config = {1, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
     mapisync_recorder *recorder = NULL;
     mapisync_run *run = (mapisync_run *)(uintptr_t)0x10;
@@ -173,18 +173,27 @@ void test_sync_bad_arguments(void) {
 
 /* The example of README.md, as it is there. */
 void test_readme_example(void) {
-    store_config config = {5, S_OK, 0, 0, 0};
+    store_config config = {5, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
-    mapisync_recorder *recorder;
-    mapisync_run *run;
-    mapisync_recorder_new(&recorder);
-    mapisync_recorder_cancel_progress_from(recorder, 3); /* the user presses Cancel */
-    mapisync_sync_test(store, SYNC_DOWNLOAD_CONTENTS, recorder, 10000, &run);
-    int passed = mapisync_run_passed(run, 1);
-    if (!passed) {
-        puts(mapisync_run_report(run)); /* the findings and the call log */
+    mapisync_recorder *recorder = NULL;
+    mapisync_run *run = NULL;
+    int passed = 0;
+    HRESULT hr = mapisync_recorder_new(&recorder);
+    if (SUCCEEDED(hr)) {
+        hr = mapisync_recorder_cancel_progress_from(recorder, 3); /* the user presses Cancel */
     }
-    mapisync_run_free(run);
+    if (SUCCEEDED(hr)) {
+        hr = mapisync_sync_test(store, SYNC_DOWNLOAD_CONTENTS, recorder, 10000, &run);
+    }
+    if (SUCCEEDED(hr)) {
+        passed = mapisync_run_passed(run, 1);
+        if (!passed) {
+            puts(mapisync_run_report(run)); /* the findings and the call log */
+        }
+    } else {
+        fprintf(stderr, "mapisync: 0x%08X\n", (unsigned)hr); /* a bad argument, no memory */
+    }
+    mapisync_run_free(run); /* NULL is a no-op */
     mapisync_recorder_free(recorder);
     EXPECT(passed);
     store_join(store);
@@ -193,7 +202,7 @@ void test_readme_example(void) {
 
 /* The C host: Outlook's part written in C, as an emulation layer would, on the same store. */
 void test_c_host_drives_a_store(void) {
-    store_config config = {3, S_OK, 0, 0, 0};
+    store_config config = {3, S_OK, 0, 0, 0, 0};
     IUnknown *store = store_new(&config);
     IMAPISync *sync = NULL;
     mapisync_recorder *recorder = NULL;

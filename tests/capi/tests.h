@@ -39,4 +39,10 @@ void test_sync_bad_arguments(void);
 void test_readme_example(void);
 void test_c_host_drives_a_store(void);
 
+void test_kit_start_status_and_structured_findings(void);
+void test_kit_expected_calls_and_their_diff(void);
+void test_kit_exploration_of_a_good_c_store_passes(void);
+void test_kit_exploration_finds_a_planted_bug_and_its_c_replay_fails_the_same(void);
+void test_kit_explore_bad_inputs(void);
+
 #endif

@@ -198,6 +198,9 @@ HRESULT SampleStore::synchronize(ULONG flags, IMAPISyncProgressCallback *callbac
                           folder.name + ": " + what + " " + std::to_string(i + 1) + " of " +
                               std::to_string(count) + ", " + folder.messages[i].subject,
                           index, total);
+            if (flaw_ == Flaw::IgnoresCancelInContents) {
+                hr = S_OK; // the planted bug: the answer is not looked at
+            }
             ++index;
         }
     }

@@ -30,6 +30,10 @@ enum class Flaw {
     // Keeps a reference on the callback in the store "for later", and releases it only when the
     // store is destroyed: the host still sees a reference when the done event is signalled.
     KeepsCallback,
+    // Goes on after a failing answer (a Cancel) to a message's Progress, as if it were S_OK: the
+    // user's Cancel is ignored for the rest of the contents phase. Cancel during the connection
+    // or at a folder still stops it, so a plain run and most tests pass; exploration finds it.
+    IgnoresCancelInContents,
 };
 
 class SampleStore final : public IMAPISync {

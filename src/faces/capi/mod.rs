@@ -13,6 +13,10 @@
 mod boundary;
 mod callback;
 mod event;
+mod expect;
+mod exploration;
+mod explore;
+mod finding;
 mod record;
 mod recorder;
 mod run;

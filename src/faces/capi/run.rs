@@ -4,44 +4,48 @@
 use core::ffi::{c_char, c_int};
 use core::fmt::Write as _;
 use core::ptr;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::time::Duration;
 
+use parking_lot::Mutex;
+
 use super::boundary::{boundary, clear_out, free_boxed, hresult, required};
+use super::expect::CExpect;
+use super::finding::{c_string, mapisync_finding, KeptFinding};
 use super::recorder::Recorder;
 use crate::abi::{IUnknown, HRESULT, ULONG};
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
-use crate::testing::{CatalogEntry, Finding, Severity, SyncRun, SyncTest};
+use crate::testing::{Call, CatalogEntry, Expect, Finding, Record, SyncRun, SyncTest, Verdict};
 
 /// `mapisync_run`: what one synchronization came to.
 pub struct Run {
-    errors: usize,
-    warnings: usize,
+    /// In report order: the protocol and host findings, then the leaks.
+    findings: Vec<KeptFinding>,
+    start_status: HResult,
     final_status: HResult,
+    records: Vec<Record>,
     report: CString,
+    /// Every diff `mapisync_run_matches` handed out, alive as long as the run.
+    diffs: Mutex<Vec<CString>>,
 }
 
 impl Run {
     /// The outcome of a run that took place.
     fn ran(run: &SyncRun) -> Run {
         let verdict = run.verdict();
-        let leaks = run.left_behind();
-        let report = run.report();
+        let mut findings: Vec<Finding> = verdict.findings().to_vec();
         let mut text = String::new();
-        let mut errors = leaks.len();
-        let mut warnings = 0;
-        for finding in verdict.findings() {
-            match finding.severity {
-                Severity::Error => errors += 1,
-                Severity::Warning => warnings += 1,
-            }
+        for finding in &findings {
             let _ = writeln!(text, "{finding}");
         }
-        for leak in &leaks {
-            let _ = writeln!(text, "{}", leak.to_finding());
+        for leak in run.left_behind() {
+            let finding = leak.to_finding();
+            let _ = writeln!(text, "{finding}");
+            findings.push(finding);
         }
+        let report = run.report();
         let _ = writeln!(text, "host: {report}");
         let records = run.records();
         let calls = if records.len() == 1 { "call" } else { "calls" };
@@ -50,9 +54,10 @@ impl Run {
             let _ = writeln!(text, "  {record}");
         }
         Run::new(
-            errors,
-            warnings,
+            &findings,
+            report.started,
             report.final_status().unwrap_or(HResult::E_UNEXPECTED),
+            records,
             text,
         )
     }
@@ -65,10 +70,41 @@ impl Run {
             format!("the store does not expose IMAPISync (QueryInterface answered {hr})"),
         );
         let text = format!("{finding}\ncall log (0 calls):\n");
-        Run::new(1, 0, HResult::E_UNEXPECTED, text)
+        Run::new(&[finding], hr, HResult::E_UNEXPECTED, Vec::new(), text)
     }
 
-    fn new(errors: usize, warnings: usize, final_status: HResult, text: String) -> Run {
+    /// The run of one failing scenario of an exploration, from its verdict (which holds the
+    /// host's findings, the leaks and the timeout among its findings).
+    pub(super) fn explored(verdict: &Verdict) -> Run {
+        let records = verdict.records().to_vec();
+        let final_status = records
+            .iter()
+            .find_map(|r| match r.call {
+                Call::Done { hr, .. } => Some(hr),
+                _ => None,
+            })
+            .unwrap_or(HResult::E_UNEXPECTED);
+        let start_status = start_status(verdict.findings());
+        let text = verdict.to_string();
+        Run::new(
+            verdict.findings(),
+            start_status,
+            final_status,
+            records,
+            text,
+        )
+    }
+
+    fn new(
+        findings: &[Finding],
+        start_status: HResult,
+        final_status: HResult,
+        records: Vec<Record>,
+        text: String,
+    ) -> Run {
+        let findings: Vec<KeptFinding> = findings.iter().map(KeptFinding::new).collect();
+        let errors = findings.iter().filter(|f| f.fails(false)).count();
+        let warnings = findings.len() - errors;
         // The report is made before anyone asks in which mode: say what each mode concludes.
         let summary = match (errors, warnings) {
             (0, 0) => "passed",
@@ -76,20 +112,53 @@ impl Run {
             _ => "FAILED",
         };
         let text = format!("sync test {summary}: {errors} error(s), {warnings} warning(s)\n{text}");
-        // Provider text is lossy UTF-8 of NUL-free UTF-16, and nothing else here holds a NUL:
-        // the replacement only keeps this total.
-        let report = CString::new(text.replace('\0', "\\0")).unwrap_or_default();
         Run {
-            errors,
-            warnings,
+            findings,
+            start_status,
             final_status,
-            report,
+            records,
+            report: c_string(&text),
+            diffs: Mutex::new(Vec::new()),
         }
     }
 
-    fn finding_count(&self, strict: bool) -> usize {
-        self.errors + if strict { self.warnings } else { 0 }
+    /// The findings that fail the run, in report order.
+    fn failing(&self, strict: bool) -> impl Iterator<Item = &KeptFinding> {
+        self.findings.iter().filter(move |f| f.fails(strict))
     }
+
+    /// The report, UTF-8 and NUL-terminated.
+    pub(super) fn report(&self) -> &CStr {
+        &self.report
+    }
+
+    /// The diff of `expect` against the calls, kept alive as long as the run; None when they
+    /// match.
+    fn mismatch(&self, expect: &Expect) -> Option<*const c_char> {
+        if expect.matches(&self.records) {
+            return None;
+        }
+        let diff = c_string(&expect.mismatch(&self.records));
+        let mut diffs = self.diffs.lock();
+        // The same question asked again gets the same answer, not another copy.
+        if diffs.last() != Some(&diff) {
+            diffs.push(diff);
+        }
+        diffs.last().map(|d| d.as_ptr())
+    }
+}
+
+/// What `SynchronizeInBackground` returned, as far as the findings tell: the code its
+/// `start_failed` finding names, else `S_OK` (the store started).
+fn start_status(findings: &[Finding]) -> HResult {
+    findings
+        .iter()
+        .filter(|f| f.entry() == CatalogEntry::StartFailed)
+        .find_map(|f| {
+            let hex = f.what.rsplit("0x").next()?.get(..8)?;
+            u32::from_str_radix(hex, 16).ok()
+        })
+        .map_or(HResult::S_OK, |code| HResult(code as HRESULT))
 }
 
 /// Runs one synchronization of `store` as Outlook would, with `recorder`'s callback, and judges
@@ -157,7 +226,7 @@ pub unsafe extern "C" fn mapisync_run_passed(run: *const Run, strict: c_int) -> 
 pub unsafe extern "C" fn mapisync_run_finding_count(run: *const Run, strict: c_int) -> usize {
     boundary(0, || {
         // SAFETY: null or live, by the caller's guarantee.
-        unsafe { run.as_ref() }.map_or(0, |run| run.finding_count(strict != 0))
+        unsafe { run.as_ref() }.map_or(0, |run| run.failing(strict != 0).count())
     })
 }
 
@@ -199,4 +268,82 @@ pub unsafe extern "C" fn mapisync_run_free(run: *mut Run) {
     // SAFETY: made by `Box::into_raw` in `mapisync_sync_test`, and given back once, by the
     // caller's guarantee.
     unsafe { free_boxed(run) }
+}
+
+/// What `SynchronizeInBackground` returned (`E_NOINTERFACE`, or what QueryInterface answered,
+/// when the store has no `IMAPISync`); `E_POINTER` for NULL.
+///
+/// # Safety
+///
+/// `run` is null or a live run.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_run_start_status(run: *const Run) -> HRESULT {
+    hresult(|| {
+        required(run)?;
+        // SAFETY: non-null, and live by the caller's guarantee.
+        Ok(unsafe { &*run }.start_status)
+    })
+}
+
+/// Copies the `i`th (from 0) of the findings `mapisync_run_finding_count(run, strict)` counts,
+/// in report order, into `*out`; its strings are owned by the run. `E_INVALIDARG` when `i` is
+/// past the count; nothing is written on failure.
+///
+/// # Safety
+///
+/// `run` is null or a live run; `out` is null or valid for writing a finding.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_run_finding(
+    run: *const Run,
+    strict: c_int,
+    i: usize,
+    out: *mut mapisync_finding,
+) -> HRESULT {
+    hresult(|| {
+        required(run)?;
+        required(out)?;
+        // SAFETY: non-null, and live by the caller's guarantee.
+        let run = unsafe { &*run };
+        let finding = run
+            .failing(strict != 0)
+            .nth(i)
+            .ok_or(HResult::E_INVALIDARG)?;
+        // SAFETY: non-null, and writable by the caller's guarantee.
+        unsafe { out.write(finding.to_c()) };
+        Ok(HResult::S_OK)
+    })
+}
+
+/// 1 when the run's calls are exactly the expected ones; otherwise 0, and `*diff` (when `diff`
+/// is not NULL) the diff `SyncRun::assert_calls` prints, owned by the run. 0 with `*diff` NULL
+/// for a NULL run or expectation.
+///
+/// # Safety
+///
+/// `run` is null or a live run, `expect` null or a live expectation, `diff` null or valid for a
+/// pointer-sized write.
+#[no_mangle]
+pub unsafe extern "C" fn mapisync_run_matches(
+    run: *const Run,
+    expect: *const CExpect,
+    diff: *mut *const c_char,
+) -> c_int {
+    let answer = boundary(None, || {
+        // SAFETY: null or live, by the caller's guarantee.
+        let (run, expect) = unsafe { (run.as_ref(), expect.as_ref()) };
+        Some(
+            run.zip(expect)
+                .map(|(run, e)| run.mismatch(&e.inner.lock().expect)),
+        )
+    });
+    let (matched, text) = match answer {
+        Some(Some(None)) => (1, ptr::null()),
+        Some(Some(Some(text))) => (0, text),
+        Some(None) | None => (0, ptr::null()),
+    };
+    if !diff.is_null() {
+        // SAFETY: non-null, and writable by the caller's guarantee.
+        unsafe { diff.write(text) };
+    }
+    matched
 }

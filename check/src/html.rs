@@ -59,14 +59,11 @@ const STYLE: &str = "body{font-family:sans-serif;margin:2em;max-width:70em;color
 fn section(n: usize, failure: &Failure, settings: &Settings) -> String {
     let mut findings = String::new();
     for finding in &failure.findings {
-        let code = match &finding.code {
-            Some(code) => format!(
-                "<a class=\"code\" href=\"{FINDINGS}#{}\">{}</a> ",
-                esc(code),
-                esc(code)
-            ),
-            None => String::new(),
-        };
+        let code = format!(
+            "<a class=\"code\" href=\"{FINDINGS}#{}\">{}</a> ",
+            esc(&finding.code),
+            esc(&finding.code)
+        );
         findings.push_str(&format!(
             "<li class=\"finding\">{code}{}</li>",
             esc(&finding.text)
@@ -188,7 +185,7 @@ mod tests {
             script: "Script::new().cancel_progress_from(1)".into(),
             replay: "SyncTest::new()".into(),
             findings: vec![FindingLine {
-                code: Some("progress_after_cancel".into()),
+                code: "progress_after_cancel".into(),
                 text: "error[progress_after_cancel] at #1: <Progress> & more".into(),
             }],
             call_log: "call log (1 calls):".into(),

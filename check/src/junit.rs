@@ -3,7 +3,7 @@
 //! fails with its first (smallest) failing script, and each further failing script of the class
 //! (`--all-failures`) is a testcase of its own, `CLASS: SCRIPT`, right after it. So a dashboard
 //! lists the five classes on every run and counts each failing script once. A failure's message
-//! is its script and finding codes; its text, the script, the replay, the findings and the call
+//! is its script and finding codes (each once); its text, the script, the replay, the findings and the call
 //! log.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
@@ -50,7 +50,12 @@ fn case(title: &str, failure: Option<&Failure>, name: &str) -> TestCase {
         None => TestCaseStatus::success(),
         Some(failure) => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            let codes: Vec<&str> = failure.findings.iter().map(|f| f.code.as_str()).collect();
+            let mut codes: Vec<&str> = Vec::new();
+            for finding in &failure.findings {
+                if !codes.contains(&finding.code.as_str()) {
+                    codes.push(&finding.code);
+                }
+            }
             status.set_message(format!("{} [{}]", failure.script, codes.join(", ")));
             status.set_type(if failure.crashed { "crash" } else { "protocol" });
             status.set_description(block(failure));

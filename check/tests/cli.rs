@@ -75,6 +75,10 @@ fn the_planted_bug_fails_with_its_finding_and_the_reports_show_it() {
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+    assert!(
+        xml.contains("message=\"Script::new().cancel_progress_from(1) [progress_after_cancel]\""),
+        "the failure's message: its script and its codes, each once: {xml}"
+    );
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
     assert!(
         xml.contains("cancel_progress_from(1)") && xml.contains("call log ("),

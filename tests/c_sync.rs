@@ -36,6 +36,9 @@ use c_common::{c_iid, c_release, c_text, callback_count, garbage, hr, units};
 // ---- Helpers --------------------------------------------------------------------------------
 
 /// How long anything here waits for a done event that should come.
+/// The thread a `SimulatedHost` calls `SynchronizeInBackground` on.
+const HOST_START: &str = "mapisync-host-start";
+
 const WAIT: Duration = Duration::from_secs(10);
 
 /// The flags of a good request.
@@ -811,8 +814,10 @@ fn the_simulated_host_drives_the_c_store_cleanly() {
     let progress_text = c_text(fx::fixture_progress_text);
     assert!(progress_text.contains(&0xD800));
     for record in recorder.records() {
-        // Synchronous: every call on the thread that called SynchronizeInBackground.
-        assert_eq!(record.thread, thread::current().id(), "{record}");
+        // Synchronous: every call on the thread that called SynchronizeInBackground, the
+        // host's own.
+        assert_ne!(record.thread, thread::current().id(), "{record}");
+        assert_eq!(record.thread_name.as_deref(), Some(HOST_START), "{record}");
         if let Call::Progress { text, .. } = &record.call {
             assert_eq!(
                 text.as_ref().map(|t| t.units()),
@@ -891,7 +896,11 @@ fn check_kit_run(threaded: bool, status: HResult) {
                 "{what}: {record}"
             );
         } else {
-            assert_eq!(record.thread, thread::current().id(), "{what}: {record}");
+            assert_eq!(
+                record.thread_name.as_deref(),
+                Some(HOST_START),
+                "{what}: {record}"
+            );
         }
     }
     let s = probe.store_record();

@@ -29,8 +29,8 @@ fn shown_after(intro: &str) -> &'static str {
 /// `text` with what differs from run to run written as `<...>`: an exploration's count and time
 /// (the count of random scripts drawn before the first failure differs between 32- and 64-bit
 /// targets), its seed and deadline (the environment may set the seed; the deadline adapts to the
-/// machine), the test named in its replay line, and a done event's handle value (after
-/// "event 0x").
+/// machine), the test named in its replay line, a done event's handle value (after "event 0x")
+/// and where the run's picture was written.
 fn without_run_values(text: &str) -> String {
     let mut out = String::new();
     for line in text.lines() {
@@ -40,6 +40,7 @@ fn without_run_values(text: &str) -> String {
             ("(seed ", Some(")")),
             ("MAPISYNC_EXPLORE_SEED=", None),
             (" event 0x", None),
+            ("the run as a picture: ", None),
         ] {
             if let Some(start) = line.find(after).map(|i| i + after.len()) {
                 let end = until

@@ -93,7 +93,7 @@ fn no_done_is_caught() {
     assert_protocol_fails_with(
         &run,
         &[
-            "Done was never called (1 calls recorded)",
+            "Done was never called (1 call recorded)",
             "exactly one Done",
         ],
     );

@@ -7,5 +7,7 @@ pub(crate) mod finding;
 pub(crate) mod report;
 pub(crate) mod simulated;
 pub(crate) mod spared;
+pub(crate) mod starter;
+pub(crate) mod timing;
 pub(crate) mod watcher;
 pub(crate) mod worker;

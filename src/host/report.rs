@@ -11,21 +11,9 @@ use crate::core::error::Error;
 use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::host::finding::{CatalogEntry, Finding, Seen, Severity};
+use crate::host::timing::{Moments, Span};
+use crate::host::watcher::EventCloser;
 use crate::interfaces::progress_callback::Slot;
-
-/// Who closed the done event's handle in a [`SimulatedHost`](crate::SimulatedHost) run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventCloser {
-    /// No handle was written, or it is still open.
-    Nobody,
-    /// The host, after `Done` brought the handle back (or after the wait, if it never did).
-    Host,
-    /// The callback the host runs, inside `Done`: under a host the host owns the event, so this
-    /// is reported as a warning about the callback, never as the provider's fault.
-    Callback,
-    /// The provider: `Done` brought back NULL, so the handle stayed the provider's to close.
-    Provider,
-}
 
 /// One thing a run did against the protocol of `SynchronizeInBackground` and
 /// `IMAPISyncProgressCallback`: an occurrence of a catalog [`entry`](Self::entry). `Display`
@@ -40,8 +28,31 @@ pub enum HostProblem {
     /// The handle written through `phSyncDoneEvent` was not an open event when the host took it
     /// (never one, or closed already).
     DoneEventNotOpen(Handle),
-    /// The done event was not signalled within the host's timeout.
-    NotSignalled(Duration),
+    /// `SynchronizeInBackground` returned, but took longer than the host's timeout to: the call
+    /// must return at once and do the work in the background. A warning; the wait for the done
+    /// event starts at the return all the same.
+    StartBlocked {
+        /// How long the call took to return.
+        took: Duration,
+        /// The host's timeout.
+        timeout: Duration,
+    },
+    /// `SynchronizeInBackground` had not returned when the host stopped waiting for it (the
+    /// timeout and the grace after it): the call hung, and the host went on without it.
+    StartHung {
+        /// How long the host waited for the call to return.
+        waited: Duration,
+        /// The host's timeout.
+        timeout: Duration,
+    },
+    /// The done event was not signalled within the host's timeout, counted from
+    /// `SynchronizeInBackground`'s return. `Done` never coming is part of the same finding.
+    NotSignalled {
+        /// The host's timeout.
+        timeout: Duration,
+        /// How long the host waited, from `SynchronizeInBackground`'s return.
+        waited: Duration,
+    },
     /// `Done` was never called.
     DoneNeverCalled,
     /// `Done` was called this many times (more than once).
@@ -93,7 +104,9 @@ impl HostProblem {
             HostProblem::StartFailed(_) => CatalogEntry::StartFailed,
             HostProblem::NoDoneEvent => CatalogEntry::DoneEventMissing,
             HostProblem::DoneEventNotOpen(_) => CatalogEntry::DoneEventNotOpen,
-            HostProblem::NotSignalled(_) => CatalogEntry::EventNotSignalled,
+            HostProblem::StartBlocked { .. } => CatalogEntry::StartBlocked,
+            HostProblem::StartHung { .. } => CatalogEntry::StartHung,
+            HostProblem::NotSignalled { .. } => CatalogEntry::EventNotSignalled,
             HostProblem::DoneNeverCalled => CatalogEntry::DoneMissing,
             HostProblem::DoneCalledTimes(_) => CatalogEntry::DoneRepeated,
             HostProblem::WrongHandle { .. } => CatalogEntry::DoneWrongHandle,
@@ -161,9 +174,30 @@ impl fmt::Display for HostProblem {
                 "the done event {:#x} was not an open event handle when the host took it",
                 h.0 as usize
             ),
-            HostProblem::NotSignalled(waited) => {
-                write!(f, "the done event was not signalled within {waited:?}")
-            }
+            HostProblem::StartBlocked { took, timeout } => write!(
+                f,
+                "SynchronizeInBackground took {} to return, longer than the {} timeout",
+                Span(*took),
+                Span(*timeout)
+            ),
+            HostProblem::StartHung { waited, timeout } => write!(
+                f,
+                "SynchronizeInBackground did not return within {} (the {} timeout and the \
+                 grace): the call hung, and the host went on without it",
+                Span(*waited),
+                Span(*timeout)
+            ),
+            HostProblem::NotSignalled { timeout, .. } if timeout.is_zero() => f.write_str(
+                "the done event was not signalled when SynchronizeInBackground returned (the \
+                 timeout is 0: no wait)",
+            ),
+            HostProblem::NotSignalled { timeout, waited } => write!(
+                f,
+                "the done event was not signalled within the {} timeout (waited {} from \
+                 SynchronizeInBackground's return)",
+                Span(*timeout),
+                Span(*waited)
+            ),
             HostProblem::DoneNeverCalled => f.write_str("Done was never called"),
             HostProblem::DoneCalledTimes(n) => write!(f, "Done was called {n} times, not once"),
             HostProblem::WrongHandle { got, expected } => write!(
@@ -232,6 +266,18 @@ pub struct SyncReport {
     pub held: bool,
     /// From the call to `SynchronizeInBackground` to the report.
     pub elapsed: Duration,
+    /// The host's timeout: how long it waits for the done event, from `SynchronizeInBackground`'s
+    /// return.
+    pub timeout: Duration,
+    /// How long `SynchronizeInBackground` took to return; `None` when it had not returned when
+    /// the host stopped waiting for it (then [`started`](Self::started) is `S_OK`, and nothing
+    /// else was waited for).
+    pub start_took: Option<Duration>,
+    /// How long the host waited: for the done event, from `SynchronizeInBackground`'s return until
+    /// it saw the signal or the timeout passed; for a start that never returned, for the start.
+    pub waited: Duration,
+    /// When things happened, for the timeline.
+    pub(crate) moments: Moments,
     /// Calls refused before they reached the callback (text over
     /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
     pub refused: Vec<(Slot, Error)>,
@@ -248,6 +294,13 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// True when the synchronization may still be running: `SynchronizeInBackground` never
+    /// returned, or it handed out an event that was never signalled. What it holds is then not
+    /// left behind yet.
+    pub(crate) fn still_running(&self) -> bool {
+        self.start_took.is_none() || (self.started.is_success() && self.held && !self.signalled)
+    }
+
     /// The status `Done` brought, if `Done` was called.
     pub fn final_status(&self) -> Option<HResult> {
         self.done_calls.first().map(|&(_, hr)| hr)
@@ -257,10 +310,25 @@ impl SyncReport {
     /// start, the event, `Done`, refused calls, the close.
     pub fn host_problems(&self) -> Vec<HostProblem> {
         let mut problems = Vec::new();
+        let Some(took) = self.start_took else {
+            // One cause, one finding: nothing else can be judged of a call still running.
+            problems.push(HostProblem::StartHung {
+                waited: self.waited,
+                timeout: self.timeout,
+            });
+            return problems;
+        };
         if self.started.is_failure() {
             problems.push(HostProblem::StartFailed(self.started));
             return problems;
         }
+        if took > self.timeout {
+            problems.push(HostProblem::StartBlocked {
+                took,
+                timeout: self.timeout,
+            });
+        }
+        let mut unsignalled = false;
         if self.done_event.is_null() {
             problems.push(HostProblem::NoDoneEvent);
         } else if !self.held {
@@ -270,9 +338,15 @@ impl SyncReport {
                 problems.push(HostProblem::DoneEventNotOpen(self.done_event));
             }
         } else if !self.signalled {
-            problems.push(HostProblem::NotSignalled(self.elapsed));
+            unsignalled = true;
+            problems.push(HostProblem::NotSignalled {
+                timeout: self.timeout,
+                waited: self.waited,
+            });
         }
         match self.done_calls.len() {
+            // A missing Done is part of an event never signalled: the work is still running.
+            0 if unsignalled => {}
             0 => problems.push(HostProblem::DoneNeverCalled),
             1 => {}
             n => problems.push(HostProblem::DoneCalledTimes(n)),
@@ -333,11 +407,14 @@ impl SyncReport {
 
 impl fmt::Display for SyncReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SynchronizeInBackground: {}", self.started)?;
+        match self.start_took {
+            Some(_) => write!(f, "SynchronizeInBackground: {}", self.started)?,
+            None => f.write_str("SynchronizeInBackground: did not return")?,
+        }
         if let Some(status) = self.final_status() {
             write!(f, "; Done: {status}")?;
         }
-        write!(f, "; {:?}", self.elapsed)?;
+        write!(f, "; {} in all", Span(self.elapsed))?;
         for problem in self.host_problems() {
             let entry = problem.entry();
             write!(f, "\n  - {}[{entry}]: {problem}", entry.severity())?;

@@ -7,8 +7,10 @@ use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::event::Event;
-use crate::host::report::{EventCloser, SyncReport};
-use crate::host::watcher::{DoneWatch, Watched};
+use crate::host::report::SyncReport;
+use crate::host::starter::{self, Started};
+use crate::host::timing::Moments;
+use crate::host::watcher::{DoneWatch, EventCloser, Watched};
 use crate::interfaces::progress_callback::ProgressCallback;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
@@ -21,9 +23,15 @@ pub(crate) const GRACE: Duration = Duration::from_secs(1);
 /// Plays Outlook's part in one background synchronization, the way the reference describes it:
 ///
 /// 1. QueryInterface the store for `IMAPISync` ([`run_on_store`](Self::run_on_store));
-/// 2. call `SynchronizeInBackground` with the flags, the session and the callback, and take its
-///    own reference to the done event at once, before anyone can close the handle;
-/// 3. wait for the done event, up to the timeout;
+/// 2. call `SynchronizeInBackground` with the flags, the session and the callback, on a thread
+///    of its own, and take its own reference to the done event as soon as the call returns,
+///    before anyone can close the handle. A call that takes longer than the timeout to return is
+///    a warning ([`HostProblem::StartBlocked`](crate::HostProblem::StartBlocked)): it must return
+///    at once and work in the background. One that has not returned within the timeout and the
+///    grace (one second) hangs ([`HostProblem::StartHung`](crate::HostProblem::StartHung), the
+///    one thing reported of the run): the host goes on without it, leaving it what it uses (its
+///    `MAPISIB` and the references it was given stay valid for as long as it runs);
+/// 3. wait for the done event, up to the timeout, counted from the call's return;
 /// 4. check that `Done` was called once and brought back the same handle (a provider that signals
 ///    the event just before calling `Done` is given one more second for it);
 /// 5. close the handle: the host owns the done event once `Done` has brought it back. When `Done`
@@ -84,7 +92,10 @@ impl SimulatedHost {
         }
     }
 
-    /// How long to wait for the done event (`Duration::MAX`: for ever).
+    /// How long to wait for the done event, counted from `SynchronizeInBackground`'s return
+    /// (`Duration::MAX`: for ever; zero: not at all, the event must be signalled by the time the
+    /// call returns). A call that takes longer than this to return is a warning; one that has not
+    /// returned within this and the grace (one second) is a hang, reported alone.
     pub fn timeout(mut self, timeout: Duration) -> SimulatedHost {
         self.timeout = timeout;
         self
@@ -134,39 +145,57 @@ impl SimulatedHost {
         flags: SyncFlags,
         callback: ProgressCallback,
     ) -> (SyncReport, Instant) {
-        let started_at = Instant::now();
-        // A timeout too long to represent as an instant is a wait without one.
-        let deadline = started_at.checked_add(self.timeout);
+        let began = Instant::now();
+        // A start is given the timeout and the grace to return; a timeout too long to represent
+        // as an instant is a wait without one.
+        let start_limit = began.checked_add(self.timeout.saturating_add(self.grace));
         // Held, with spares, until the report is made: a provider that releases the callback
         // too often frees nothing and is reported.
         let watcher = Watched::new(callback);
         let watch = watcher.watch();
-
-        let started =
-            store.synchronize_in_background(flags, self.session.as_ref(), watcher.callback());
+        let call = starter::Call {
+            store: store.clone(),
+            flags,
+            session: self.session.clone(),
+        };
+        let mut outcome = Outcome::new(began, self.timeout);
+        let (started, returned, event) = match starter::start(call, &watcher, start_limit) {
+            Started::Returned { result, at, event } => (result, at, event),
+            Started::Hung => {
+                let now = Instant::now();
+                outcome.waited = now - began;
+                outcome.wait_ended = now;
+                let report = outcome.report(&watcher, now);
+                return (report, now);
+            }
+        };
         watcher.started();
-        // The host's own reference to the event, taken before anyone else can close the handle;
-        // if the callback closed it inside a Done that came first, Done's watcher took one.
-        let done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
-        let event = watch.event_for(done_event);
-        let mut outcome = Outcome::new(HResult::S_OK, done_event);
+        outcome.returned = Some(returned);
+        // The host's own reference to the event was taken as the call returned, before anyone
+        // else could close the handle; if the callback closed it inside a Done that came first,
+        // Done's watcher took one.
+        outcome.done_event = started.as_ref().map_or(Handle::NULL, |&h| h);
         if let Err(e) = started {
             outcome.started = e.hresult();
             let grace_ends = grace_end(self.grace);
-            let report = outcome.report(&watcher, started_at, grace_ends);
+            let report = outcome.report(&watcher, grace_ends);
             return (report, grace_ends);
         }
         outcome.held = event.is_some();
         if let Some(event) = &event {
-            outcome.signalled = event.wait_until(deadline);
+            // The timeout counts from the return.
+            outcome.signalled = event.wait_until(returned.checked_add(self.timeout));
         }
+        let now = Instant::now();
+        outcome.waited = now.saturating_duration_since(returned);
+        outcome.wait_ended = now;
         let grace_ends = grace_end(self.grace);
         if outcome.signalled {
             // A provider may signal just before calling Done: give Done a moment more.
             watch.wait_for_done(grace_ends);
         }
         outcome.close(watch, event.as_ref(), grace_ends);
-        let report = outcome.report(&watcher, started_at, grace_ends);
+        let report = outcome.report(&watcher, grace_ends);
         (report, grace_ends)
     }
 }
@@ -180,21 +209,32 @@ fn grace_end(grace: Duration) -> Instant {
 
 /// What the host found out during a run, before the report is assembled.
 struct Outcome {
+    began: Instant,
+    timeout: Duration,
+    /// When `SynchronizeInBackground` returned (`None`: it hung).
+    returned: Option<Instant>,
     started: HResult,
     done_event: Handle,
     held: bool,
     signalled: bool,
+    waited: Duration,
+    wait_ended: Instant,
     closed: core::result::Result<(), HResult>,
     closer: EventCloser,
 }
 
 impl Outcome {
-    fn new(started: HResult, done_event: Handle) -> Outcome {
+    fn new(began: Instant, timeout: Duration) -> Outcome {
         Outcome {
-            started,
-            done_event,
+            began,
+            timeout,
+            returned: None,
+            started: HResult::S_OK,
+            done_event: Handle::NULL,
             held: false,
             signalled: false,
+            waited: Duration::ZERO,
+            wait_ended: began,
             closed: Ok(()),
             closer: EventCloser::Nobody,
         }
@@ -234,10 +274,11 @@ impl Outcome {
         }
     }
 
-    fn report(self, watcher: &Watched, started_at: Instant, grace_ends: Instant) -> SyncReport {
-        // A provider may give back its references a moment after signalling: the same grace.
+    fn report(self, watcher: &Watched, grace_ends: Instant) -> SyncReport {
+        // A provider may give back its references a moment after signalling: the same grace
+        // (none for a call still running, which holds what it holds).
         let mut others = watcher.others();
-        if matches!(others, Ok(1..)) {
+        if self.returned.is_some() && matches!(others, Ok(1..)) {
             poll_until(grace_ends, || {
                 others = watcher.others();
                 !matches!(others, Ok(1..))
@@ -255,7 +296,17 @@ impl Outcome {
             closed: self.closed,
             closer: self.closer,
             held: self.held,
-            elapsed: started_at.elapsed(),
+            elapsed: self.began.elapsed(),
+            timeout: self.timeout,
+            start_took: self
+                .returned
+                .map(|at| at.saturating_duration_since(self.began)),
+            waited: self.waited,
+            moments: Moments {
+                began: self.began,
+                returned: self.returned,
+                wait_ended: self.wait_ended,
+            },
             refused: std::mem::take(&mut seen.refused),
             over_released,
             work_panicked: seen.work_panicked.take(),

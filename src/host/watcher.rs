@@ -24,6 +24,20 @@ use crate::host::worker::panic_being_reported;
 use crate::interfaces::progress_callback::raw::{raw_value, reference_count, RawProgress};
 use crate::interfaces::progress_callback::{ProgressCallback, Slot};
 
+/// Who closed the done event's handle in a [`SimulatedHost`](crate::SimulatedHost) run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventCloser {
+    /// No handle was written, or it is still open.
+    Nobody,
+    /// The host, after `Done` brought the handle back (or after the wait, if it never did).
+    Host,
+    /// The callback the host runs, inside `Done`: under a host the host owns the event, so this
+    /// is reported as a warning about the callback, never as the provider's fault.
+    Callback,
+    /// The provider: `Done` brought back NULL, so the handle stayed the provider's to close.
+    Provider,
+}
+
 /// What the host learns on the way through, read by the host's `run` through [`Watched`].
 pub(crate) struct DoneWatch {
     seen: Mutex<Seen>,
@@ -268,6 +282,20 @@ impl Watched {
         let watcher = unsafe { raw_value::<Watcher>(self.spared.callback().as_raw()) };
         &watcher.watch
     }
+}
+
+/// The host's own reference to the done event `handle`, from the notes of the watcher `callback`
+/// refers to (as [`DoneWatch::event_for`]): for the thread that calls `SynchronizeInBackground`
+/// for the host.
+///
+/// # Safety
+///
+/// `callback` refers to the watcher of a [`Watched`] that is alive for the whole call.
+pub(crate) unsafe fn event_for(callback: &ProgressCallback, handle: Handle) -> Option<Event> {
+    // SAFETY: the caller's guarantee: a `Watched` made the object with `raw_callback` of a
+    // `Watcher`, and holds it, with its spares, for the whole call.
+    let watcher = unsafe { raw_value::<Watcher>(callback.as_raw()) };
+    watcher.watch.event_for(handle)
 }
 
 // SAFETY: nothing here unwinds: the forwarded calls are the callback's own (a Rust-made one

@@ -46,7 +46,11 @@ impl SyncContext {
         self.request.callback.progress(text, index, max)
     }
 
-    /// `Error(hr, text)` on the host's callback: report an error or a warning and go on.
+    /// `Error(hr, text)` on the host's callback: report an error or a warning and go on. An `Err`
+    /// is the host's answer: `MAPI_E_USER_CANCEL` (the user pressed Cancel while the error was
+    /// shown) ends the work exactly as it does when answered to [`progress`](Self::progress):
+    /// return it from the work with `?`, and no more `Progress` may follow. Other failures
+    /// answered to `Error` are the host's to give; the work may go on.
     /// Text longer than [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN) is refused with [`Error::TextTooLong`].
     #[inline]
     pub fn error(&self, hr: HResult, text: Option<&U16CStr>) -> Result<()> {

@@ -237,7 +237,7 @@ impl Expect {
 
     /// The failure message for `records`, which do not match.
     #[cold]
-    fn mismatch(&self, records: &[Record]) -> String {
+    pub(crate) fn mismatch(&self, records: &[Record]) -> String {
         let expected: Vec<Shape> = self.shapes().collect();
         let texts = self.compares_text();
         let actual: Vec<Shape> = records.iter().map(|r| Shape::of(&r.call, texts)).collect();

@@ -11,6 +11,7 @@ use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
+use super::clock::{self, Anchor, Tick};
 use super::record::{progress_number, run_len, Answers, CallLog, CallRef, Kind, Logged, Record};
 use crate::core::error::Error;
 use crate::core::hresult::HResult;
@@ -23,6 +24,9 @@ struct Span {
     len: u32,
 }
 
+/// One `Progress` call in this many reads the clock.
+const STAMP_EVERY: usize = 16;
+
 /// The length of a [`Span`] that stands for no text at all.
 const NO_TEXT: u32 = u32::MAX;
 
@@ -33,7 +37,8 @@ const NONE: Span = Span {
 };
 
 /// One call: its [`Kind`] as the checker reads it, its text (or error), its thread (its place in
-/// the thread table) and the answer. 32 bytes on 64-bit targets, nothing to drop.
+/// the thread table), the answer and when it arrived. 40 bytes on 64-bit targets, nothing to
+/// drop.
 #[derive(Clone, Copy, Debug)]
 struct LogEntry {
     kind: Kind,
@@ -42,6 +47,9 @@ struct LogEntry {
     extra: Span,
     thread: u32,
     answer: HResult,
+    /// When the call was logged, on the recorder's clock ([`Tick::NONE`] for most `Progress`
+    /// calls: see [`CompactLog::stamp`]).
+    at: Tick,
 }
 
 /// The calls, in the order they arrived.
@@ -57,6 +65,8 @@ pub(crate) struct CompactLog {
     /// The thread of the latest call and its place in `threads`: a run's calls come from one
     /// worker thread, found here without a search.
     last_thread: Option<(ThreadId, u32)>,
+    /// When the log began: what ties its ticks to time.
+    began: Option<Anchor>,
 }
 
 impl CompactLog {
@@ -64,8 +74,38 @@ impl CompactLog {
     pub(crate) fn with_capacity(calls: usize) -> CompactLog {
         CompactLog {
             entries: Vec::with_capacity(calls),
+            began: Some(Anchor::now()),
             ..CompactLog::default()
         }
+    }
+
+    /// The moment for the next entry, a call of `kind` from the thread at `thread` answered
+    /// `answer`. The clock costs as much as the rest of appending a `Progress`: of the `Progress`
+    /// calls answered `S_OK` that follow a call of the same thread, one in [`STAMP_EVERY`] reads
+    /// it, and a timeline places the others evenly between the calls that did. Every other call
+    /// reads it.
+    #[inline(always)]
+    fn stamp(&self, kind: Kind, thread: u32, answer: HResult) -> Tick {
+        if matches!(kind, Kind::Progress { .. })
+            && answer == HResult::S_OK
+            && self.entries.len() % STAMP_EVERY != 0
+            && self.entries.last().is_some_and(|e| e.thread == thread)
+        {
+            Tick::NONE
+        } else {
+            clock::now()
+        }
+    }
+
+    /// When the log began (its first anchor).
+    pub(crate) fn began(&self) -> Anchor {
+        self.began.unwrap_or_else(Anchor::now)
+    }
+
+    /// When the call at `index` (below [`len`](CallLog::len)) was logged; `None` for a
+    /// `Progress` that did not read the clock (see [`stamp`](Self::stamp)).
+    pub(crate) fn tick(&self, index: usize) -> Option<Tick> {
+        self.entries[index].at.get()
     }
 
     /// The place of `thread` in the thread table, added with `name()` the first time; `None` if
@@ -120,11 +160,13 @@ impl CompactLog {
     #[inline(always)]
     pub(crate) fn push_position(&mut self, index: u32, max: u32, thread: u32, answer: HResult) {
         debug_assert!(self.entries.len() < self.entries.capacity());
+        let kind = Kind::Progress { index, max };
         self.entries.push(LogEntry {
-            kind: Kind::Progress { index, max },
+            kind,
             extra: NONE,
             thread,
             answer,
+            at: self.stamp(kind, thread, answer),
         });
     }
 
@@ -150,6 +192,7 @@ impl CompactLog {
             extra,
             thread,
             answer,
+            at: self.stamp(kind, thread, answer),
         });
         true
     }

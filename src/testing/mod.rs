@@ -18,7 +18,9 @@
 //!
 //! The guide in `docs/testing-store-providers.md` walks through a first test.
 
+mod artifact;
 mod checker;
+mod clock;
 mod diff;
 mod expect;
 mod explore;
@@ -29,6 +31,7 @@ mod record;
 mod recorder;
 mod script;
 mod silent;
+mod timeline;
 mod verdict;
 
 pub use checker::Checker;

@@ -4,6 +4,7 @@ use std::fmt;
 
 use super::record::Record;
 use crate::host::finding::{Finding, Severity};
+use crate::host::timing::count;
 
 /// The outcome of a protocol check: the findings, and the call log they are about.
 #[derive(Clone, Debug)]
@@ -20,6 +21,11 @@ impl Verdict {
             strict,
             log,
         }
+    }
+
+    /// Keeps only the findings `keep` accepts (a finding another one, more precise, replaces).
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Finding) -> bool) {
+        self.findings.retain(keep);
     }
 
     /// Adds a finding only the caller could see (the host's, say).
@@ -85,7 +91,7 @@ impl fmt::Display for Verdict {
                 writeln!(f, "  {finding}")?;
             }
         }
-        writeln!(f, "call log ({} calls):", self.log.len())?;
+        writeln!(f, "call log ({}):", count(self.log.len(), "call"))?;
         for record in &self.log {
             writeln!(f, "  {record}")?;
         }

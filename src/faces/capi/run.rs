@@ -44,7 +44,8 @@ impl Run {
         }
         let _ = writeln!(text, "host: {report}");
         let records = run.records();
-        let _ = writeln!(text, "call log ({} calls):", records.len());
+        let calls = if records.len() == 1 { "call" } else { "calls" };
+        let _ = writeln!(text, "call log ({} {calls}):", records.len());
         for record in &records {
             let _ = writeln!(text, "  {record}");
         }

@@ -132,6 +132,12 @@ catalog! {
     DoneEventNotOpen: "done_event_not_open", Error, Host,
         "the handle written through phSyncDoneEvent was not an open event when the host took it",
         "an open event, left open until Done hands it back";
+    StartBlocked: "start_blocked", Warning, Host,
+        "SynchronizeInBackground returned, but only after the host's timeout",
+        "SynchronizeInBackground returns at once and does the work in the background";
+    StartHung: "start_hung", Error, Host,
+        "SynchronizeInBackground did not return within the host's timeout",
+        "SynchronizeInBackground returns at once and does the work in the background";
     EventNotSignalled: "event_not_signalled", Error, Host,
         "the done event was not signalled within the host's timeout",
         "the event signalled when the synchronization thread completes";

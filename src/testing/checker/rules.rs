@@ -8,6 +8,7 @@ use crate::core::handle::Handle;
 use crate::core::hresult::HResult;
 use crate::host::finding::{CatalogEntry, Finding};
 use crate::host::report::HostProblem;
+use crate::host::timing::count;
 use crate::testing::record::{CallRef, Kind, Logged};
 
 /// `index_past_max`: a `Progress` index past its maximum.
@@ -102,7 +103,7 @@ pub(super) fn done_never_called(calls: usize) -> Finding {
     Finding::new(
         problem.entry(),
         None,
-        format!("{problem} ({calls} calls recorded)"),
+        format!("{problem} ({} recorded)", count(calls, "call")),
     )
 }
 

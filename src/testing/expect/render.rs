@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::core::hresult::HResult;
+use crate::host::timing::count;
 use crate::interfaces::progress_callback::Slot;
 use crate::testing::diff::{Edit, EditRun};
 use crate::testing::record::{Call, Record, Text};
@@ -196,7 +197,7 @@ impl Lines<'_> {
 /// difference (at most [`MAX_DIFF_LINES`] of them), with the gaps counted.
 pub(super) fn render_log(out: &mut String, runs: &[EditRun], records: &[Record]) {
     use std::fmt::Write;
-    let _ = writeln!(out, "call log ({} calls):", records.len());
+    let _ = writeln!(out, "call log ({}):", count(records.len(), "call"));
     let mut shown: Vec<std::ops::Range<usize>> = Vec::new();
     if records.len() <= FULL_LOG {
         shown.push(0..records.len());

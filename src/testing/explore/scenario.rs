@@ -90,9 +90,17 @@ pub(super) fn run(
     let run = test.run(store);
     let report = run.report();
     let mut verdict = run.verdict();
-    let timed_out =
-        report.started.is_success() && !report.done_event.is_null() && !report.signalled;
+    // A start that never returned, or a done event never signalled: the synchronization is
+    // still running. One cause, one finding: the host's (which knows only the timeout) gives way
+    // to the scenario's, which says which deadline it was and why.
+    let timed_out = report.still_running();
     if timed_out {
+        verdict.retain(|f| {
+            !matches!(
+                f.entry(),
+                CatalogEntry::EventNotSignalled | CatalogEntry::StartHung
+            )
+        });
         verdict.push(self::timed_out(deadline));
     } else {
         // A worker still running holds what it holds: leaks are only counted once it is done.

@@ -35,8 +35,8 @@ fn counted_by_hand(
 
 #[test]
 #[cfg(target_pointer_width = "64")]
-fn an_entry_is_32_bytes() {
-    assert_eq!(std::mem::size_of::<LogEntry>(), 32);
+fn an_entry_is_40_bytes() {
+    assert_eq!(std::mem::size_of::<LogEntry>(), 40);
 }
 
 #[test]

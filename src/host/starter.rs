@@ -1,0 +1,212 @@
+//! Where a `SimulatedHost` calls `SynchronizeInBackground`: on a thread of its own, so that a
+//! start that never returns costs the host its wait and no more.
+//!
+//! The threads are kept and reused: a run hands its call to an idle one (and spawns one only when
+//! none is idle), so a run allocates nothing here. A thread whose call the host gave up on is not
+//! idle until the call returns, if it ever does.
+//!
+//! What the hung call still uses stays valid for as long as it runs, on purpose: its `MAPISIB`
+//! and the done event's slot are on that thread's stack, and the references it was given (the
+//! store, the session, the callback in front of the host's) are that thread's, given back only
+//! once the call has returned. A call that never returns keeps them for the life of the process:
+//! a deliberate leak, never a free under a live call. A call that returns after the host gave up
+//! has its handle left open (nobody is waiting for that event any more).
+//!
+//! Under Miri, which fails a program that ends with threads still running (the idle starters
+//! wait for ever), the call is made on the host's own thread, and a hang stalls the test.
+
+use core::mem;
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::core::error::Result;
+use crate::core::handle::Handle;
+use crate::core::sync_flags::SyncFlags;
+use crate::host::event::Event;
+use crate::host::watcher::{event_for, Watched};
+use crate::interfaces::progress_callback::ProgressCallback;
+use crate::interfaces::sync::MapiSync;
+use crate::interfaces::unknown::Unknown;
+
+/// One `SynchronizeInBackground` to make: the references the call is given, the thread's own.
+pub(crate) struct Call {
+    pub(crate) store: MapiSync,
+    pub(crate) flags: SyncFlags,
+    pub(crate) session: Option<Unknown>,
+}
+
+/// A call handed to a starter thread, with its own reference to the host's watcher.
+struct Job {
+    call: Call,
+    callback: ProgressCallback,
+}
+
+impl Job {
+    /// Makes the call.
+    fn run(&self) -> Result<Handle> {
+        let call = &self.call;
+        call.store
+            .synchronize_in_background(call.flags, call.session.as_ref(), &self.callback)
+    }
+}
+
+/// How the call went, as the host learns it.
+pub(crate) enum Started {
+    /// It returned at `at`, with `result`; `event` is the host's own reference to the done event,
+    /// taken on the calling thread as soon as the call returned (before the provider could close
+    /// the handle), if the handle named an open event.
+    Returned {
+        result: Result<Handle>,
+        at: Instant,
+        event: Option<Event>,
+    },
+    /// It had not returned by the deadline: the host goes on without it.
+    Hung,
+}
+
+/// What one starter thread is doing.
+enum State {
+    Idle,
+    /// A call handed over.
+    Asked(Job),
+    Running,
+    Returned(Started),
+    /// The host stopped waiting for the running call.
+    Abandoned,
+}
+
+/// One starter thread's mailbox.
+struct Starter {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+/// The idle starter threads.
+static IDLE: Mutex<Vec<Arc<Starter>>> = Mutex::new(Vec::new());
+
+/// Calls `SynchronizeInBackground` as `call` says, with `watched`'s watcher as the callback, on a
+/// starter thread, and waits for it to return until `deadline` (`None`: for ever). The watcher's
+/// notes receive the host's reference to the done event. Where no thread can be started, the
+/// call is made here, and cannot be given up on.
+pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) -> Started {
+    let job = Job {
+        call,
+        callback: watched.callback().clone(),
+    };
+    if cfg!(miri) {
+        return call_here(job, watched);
+    }
+    let idle = IDLE.lock().pop();
+    let starter = match idle {
+        Some(starter) => starter,
+        None => match spawn() {
+            Some(starter) => starter,
+            None => return call_here(job, watched),
+        },
+    };
+    let mut state = starter.state.lock();
+    *state = State::Asked(job);
+    starter.changed.notify_all();
+    loop {
+        match mem::replace(&mut *state, State::Running) {
+            State::Returned(started) => {
+                *state = State::Idle;
+                drop(state);
+                IDLE.lock().push(starter);
+                return started;
+            }
+            other => *state = other,
+        }
+        let timed_out = match deadline {
+            Some(deadline) => starter.changed.wait_until(&mut state, deadline).timed_out(),
+            None => {
+                starter.changed.wait(&mut state);
+                false
+            }
+        };
+        if timed_out {
+            match &*state {
+                State::Returned(_) => {}
+                State::Asked(_) => {
+                    // Never taken up: the thread is idle again, and the call never began.
+                    *state = State::Idle;
+                    drop(state);
+                    IDLE.lock().push(starter);
+                    return Started::Hung;
+                }
+                _ => {
+                    // The thread keeps its own `Arc` and the call's references until the call
+                    // returns.
+                    *state = State::Abandoned;
+                    return Started::Hung;
+                }
+            }
+        }
+    }
+}
+
+/// The call made on the host's own thread.
+fn call_here(job: Job, watched: &Watched) -> Started {
+    let result = job.run();
+    let at = Instant::now();
+    drop(job);
+    let event = result
+        .as_ref()
+        .ok()
+        .and_then(|&h| watched.watch().event_for(h));
+    Started::Returned { result, at, event }
+}
+
+/// A new starter thread, waiting for its first call; `None` if no thread can be started.
+fn spawn() -> Option<Arc<Starter>> {
+    let starter = Arc::new(Starter {
+        state: Mutex::new(State::Idle),
+        changed: Condvar::new(),
+    });
+    let theirs = Arc::clone(&starter);
+    std::thread::Builder::new()
+        .name("mapisync-host-start".into())
+        .spawn(move || serve(theirs))
+        .ok()?;
+    Some(starter)
+}
+
+/// A starter thread's life: each call handed over is made, and its outcome handed back.
+fn serve(starter: Arc<Starter>) {
+    loop {
+        let mut state = starter.state.lock();
+        let job = loop {
+            match mem::replace(&mut *state, State::Running) {
+                State::Asked(job) => break job,
+                other => *state = other,
+            }
+            starter.changed.wait(&mut state);
+        };
+        drop(state);
+        let result = job.run();
+        let at = Instant::now();
+        let mut state = starter.state.lock();
+        if matches!(*state, State::Abandoned) {
+            // Too late: the host has gone on. The call's references go back only now that it
+            // has returned; the handle is nobody's to close any more, and is left open.
+            drop(job);
+            *state = State::Idle;
+            drop(state);
+            IDLE.lock().push(Arc::clone(&starter));
+            continue;
+        }
+        // Under the lock: the host, which gives up only under it, is still waiting in `start`,
+        // borrowing the `Watched` whose watcher `job.callback` refers to.
+        let event = result.as_ref().ok().and_then(|&h| {
+            // SAFETY: see just above: the watcher is alive, held with its spares.
+            unsafe { event_for(&job.callback, h) }
+        });
+        // The references go back before the host hears of the return, so that they never
+        // count as the provider's.
+        drop(job);
+        *state = State::Returned(Started::Returned { result, at, event });
+        starter.changed.notify_all();
+    }
+}

@@ -1,6 +1,6 @@
 //! `--html FILE`: one self-contained page (no network): the summary, then for each failure its
 //! script as C and as Rust, its findings with their codes linked to the catalog, its call log and
-//! the timeline picture of its replay.
+//! the timeline picture of its replay (`SyncRun::timeline_svg`).
 
 use crate::options::Settings;
 use crate::outcome::{Failure, Outcome};

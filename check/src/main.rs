@@ -17,7 +17,6 @@ mod outcome;
 mod position;
 mod provider;
 mod supervise;
-mod timeline;
 mod worker;
 
 use std::io::{IsTerminal, Write};

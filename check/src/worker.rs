@@ -22,7 +22,6 @@ use crate::options::Settings;
 use crate::outcome::{crash_finding, encode, Class, Failure, FindingLine, CRASH_CALL_LOG};
 use crate::position;
 use crate::provider::Provider;
-use crate::timeline::timeline_svg;
 
 /// The first argument that makes the binary a worker.
 pub const WORKER: &str = "__worker";
@@ -186,7 +185,7 @@ fn explore(stores: &Stores, settings: &Settings) {
         send("replay", &[&i]);
         n += 1;
         let run = test().script(failure.script.clone()).run(&stores.make(n));
-        send("timeline", &[&i, &timeline_svg(&run)]);
+        send("timeline", &[&i, &run.timeline_svg()]);
     }
     let ms = exploration.elapsed().as_millis().to_string();
     let scenarios = exploration.scenarios().to_string();

@@ -1,6 +1,6 @@
 //! `--html FILE`: one self-contained page (no network): the summary, then for each failure its
 //! script as C and as Rust, its findings with their codes linked to the catalog, its call log and
-//! the timeline picture of its replay.
+//! the timeline picture of its replay (`SyncRun::timeline_svg`).
 
 use crate::options::Settings;
 use crate::outcome::{Failure, Outcome};
@@ -53,24 +53,26 @@ const STYLE: &str = "body{font-family:sans-serif;margin:2em;max-width:70em;color
     code,pre{font-family:monospace;font-size:.9em}pre{background:#f7fafc;border:1px solid #e2e8f0;\
     padding:.6em;overflow-x:auto}.pass{color:#2f855a;font-weight:bold}.fail{color:#c53030;\
     font-weight:bold}table.summary th{text-align:left;padding-right:1em}section{border-top:2px \
-    solid #e2e8f0;margin-top:1.5em}.finding{margin:.3em 0}.code{font-weight:bold}";
+    solid #e2e8f0;margin-top:1.5em}.finding{margin:.3em 0}.code{font-weight:bold}\
+    .timeline svg{max-width:100%;height:auto}";
 
 /// One failure's section.
 fn section(n: usize, failure: &Failure, settings: &Settings) -> String {
     let mut findings = String::new();
     for finding in &failure.findings {
-        let code = match &finding.code {
-            Some(code) => format!(
-                "<a class=\"code\" href=\"{FINDINGS}#{}\">{}</a> ",
-                esc(code),
-                esc(code)
-            ),
-            None => String::new(),
+        // The text names its code (`error[code] at #3: ...`): the code is the link.
+        let link = format!(
+            "<a class=\"code\" href=\"{FINDINGS}#{}\">{}</a>",
+            esc(&finding.code),
+            esc(&finding.code)
+        );
+        let text = esc(&finding.text);
+        let bracketed = format!("[{}]", esc(&finding.code));
+        let text = match text.split_once(&bracketed) {
+            Some((severity, rest)) => format!("{severity}[{link}]{rest}"),
+            None => format!("{link} {text}"),
         };
-        findings.push_str(&format!(
-            "<li class=\"finding\">{code}{}</li>",
-            esc(&finding.text)
-        ));
+        findings.push_str(&format!("<li class=\"finding\">{text}</li>"));
     }
     let timeline = match &failure.timeline {
         // The picture is the tool's own SVG, made from the replay's records.
@@ -188,7 +190,7 @@ mod tests {
             script: "Script::new().cancel_progress_from(1)".into(),
             replay: "SyncTest::new()".into(),
             findings: vec![FindingLine {
-                code: Some("progress_after_cancel".into()),
+                code: "progress_after_cancel".into(),
                 text: "error[progress_after_cancel] at #1: <Progress> & more".into(),
             }],
             call_log: "call log (1 calls):".into(),
@@ -200,6 +202,12 @@ mod tests {
             "href=\"https://github.com/mapisync/mapisync/blob/main/docs/findings.md#progress_after_cancel\""
         ), "{html}");
         assert!(html.contains("&lt;Progress&gt; &amp; more"), "{html}");
+        // The code in the finding's text is the link, once.
+        assert!(
+            html.contains("error[<a class=\"code\" href=\"https://github.com/mapisync/mapisync/blob/main/docs/findings.md#progress_after_cancel\">progress_after_cancel</a>] at #1:"),
+            "{html}"
+        );
+        assert_eq!(html.matches(">progress_after_cancel<").count(), 1, "{html}");
         assert!(html.contains("<svg></svg>"), "{html}");
     }
 

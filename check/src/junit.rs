@@ -1,7 +1,10 @@
 //! `--junit FILE`: the check as a CI dashboard reads it. One `<testsuite>` for the library, one
-//! `<testcase>` per scenario class; a class with failures has a `<failure>` whose message names
-//! the (first) failing script and whose text holds every failure of the class reported: its
-//! script, its replay, its findings with their codes, its call log.
+//! `<testcase>` per scenario class, and one `<failure>` per failing script: the class's testcase
+//! fails with its first (smallest) failing script, and each further failing script of the class
+//! (`--all-failures`) is a testcase of its own, `CLASS: SCRIPT`, right after it. So a dashboard
+//! lists the five classes on every run and counts each failing script once. A failure's message
+//! is its script and finding codes (each once); its text, the script, the replay, the findings and the call
+//! log.
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
@@ -26,39 +29,42 @@ pub fn report(library: &str, outcome: &Outcome, settings: &Settings) -> Result<S
             .iter()
             .filter(|f| f.class == class)
             .collect();
-        let status = match failures.first() {
-            None => TestCaseStatus::success(),
-            Some(first) => {
-                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                let codes: Vec<&str> = first
-                    .findings
-                    .iter()
-                    .filter_map(|f| f.code.as_deref())
-                    .collect();
-                status.set_message(format!(
-                    "{} failing script(s); {}{}",
-                    failures.len(),
-                    first.script,
-                    if codes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" [{}]", codes.join(", "))
-                    }
-                ));
-                status.set_type(if first.crashed { "crash" } else { "protocol" });
-                let text: Vec<String> = failures.iter().map(|f| block(f)).collect();
-                status.set_description(text.join("\n"));
-                status
-            }
-        };
-        let mut case = TestCase::new(class.name(), status);
-        case.set_classname(format!("mapisync-check.{name}"));
-        suite.add_test_case(case);
+        // The class's testcase holds its first (smallest) failure; each further one is a
+        // testcase of its own, named by its script: one <failure> per failing script.
+        let first = case(class.name(), failures.first().copied(), &name);
+        suite.add_test_case(first);
+        for failure in failures.iter().skip(1) {
+            let title = format!("{}: {}", class.name(), failure.script);
+            suite.add_test_case(case(&title, Some(failure), &name));
+        }
     }
     report.add_test_suite(suite);
     report
         .to_string()
         .map_err(|e| format!("cannot write the JUnit report: {e}"))
+}
+
+/// The testcase `title` of the library `name`: passed, or failed with `failure`.
+fn case(title: &str, failure: Option<&Failure>, name: &str) -> TestCase {
+    let status = match failure {
+        None => TestCaseStatus::success(),
+        Some(failure) => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            let mut codes: Vec<&str> = Vec::new();
+            for finding in &failure.findings {
+                if !codes.contains(&finding.code.as_str()) {
+                    codes.push(&finding.code);
+                }
+            }
+            status.set_message(format!("{} [{}]", failure.script, codes.join(", ")));
+            status.set_type(if failure.crashed { "crash" } else { "protocol" });
+            status.set_description(block(failure));
+            status
+        }
+    };
+    let mut case = TestCase::new(title, status);
+    case.set_classname(format!("mapisync-check.{name}"));
+    case
 }
 
 /// One failure as text.

@@ -17,7 +17,6 @@ mod outcome;
 mod position;
 mod provider;
 mod supervise;
-mod timeline;
 mod worker;
 
 use std::io::{IsTerminal, Write};
@@ -48,12 +47,6 @@ fn main() -> ExitCode {
 /// Runs the check `cli` asks for, prints the summary and writes the reports.
 fn check(cli: &Cli) -> Result<Outcome, String> {
     let settings = Settings::from_cli(cli)?;
-    if settings.jobs > 1 {
-        eprintln!(
-            "mapisync-check: note: --jobs {}: this build runs scenarios one at a time",
-            settings.jobs
-        );
-    }
     let library = &cli.library;
     println!("Checking   {} (factory {})", library.display(), cli.entry);
     println!(
@@ -65,7 +58,7 @@ fn check(cli: &Cli) -> Result<Outcome, String> {
     let outcome =
         supervise::check(library, &cli.entry, &settings, &mut progress).map_err(|e| e.0)?;
     progress.finish();
-    print!("{}", summary(&outcome));
+    print!("{}", summary(&outcome, settings.all_failures));
     let _ = std::io::stdout().flush();
     if let Some(path) = &cli.junit {
         let xml = junit::report(&library.display().to_string(), &outcome, &settings)?;
@@ -80,8 +73,9 @@ fn check(cli: &Cli) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
-/// The closing lines: how many scenarios ran, how fast, and the failures reported.
-fn summary(outcome: &Outcome) -> String {
+/// The closing lines: how many scenarios ran, how fast, and the failures reported
+/// (`all_failures`: the exploration went on after the first).
+fn summary(outcome: &Outcome, all_failures: bool) -> String {
     let seconds = outcome.elapsed.as_secs_f64();
     let rate = outcome.scenarios as f64 / seconds.max(1e-9);
     let mut text = format!(
@@ -102,7 +96,9 @@ fn summary(outcome: &Outcome) -> String {
         "Verdict    {} failing script(s){}\n",
         outcome.found,
         if outcome.failures.len() < outcome.found {
-            "; the smallest (--all-failures for every one):"
+            "; the smallest:"
+        } else if !all_failures {
+            " (the check stops at the first; --all-failures goes on and reports every one):"
         } else {
             ":"
         }

@@ -37,10 +37,12 @@ pub struct Cli {
     /// Per scenario, in milliseconds (default 5000).
     #[arg(long, value_name = "MS")]
     pub timeout: Option<u64>,
-    /// Scenarios at a time.
+    /// Scenarios at a time, on as many threads of the worker (a crash then makes the check run
+    /// again one at a time, to know which scenario crashed).
     #[arg(long, value_name = "N", default_value = "1")]
     pub jobs: NonZeroUsize,
-    /// Go on after the first failure, and report every failure.
+    /// Go on after the first failure, and report every failure (else the exploration stops at
+    /// the first).
     #[arg(long)]
     pub all_failures: bool,
     /// Writes a JUnit XML report: one `<testcase>` per scenario class.
@@ -128,22 +130,13 @@ impl Settings {
         } else {
             explore
         };
-        let explore = with_jobs(explore, self.jobs);
-        with_all_failures(explore, self.all_failures)
+        let explore = explore.jobs(self.jobs);
+        if self.all_failures {
+            explore.all_failures()
+        } else {
+            explore
+        }
     }
-}
-
-/// `--jobs`: how many scenarios run at a time. This build's `Explore` runs them one at a time,
-/// whatever the number (the tool says so when asked for more).
-fn with_jobs(explore: Explore, _jobs: usize) -> Explore {
-    explore
-}
-
-/// `--all-failures`: this build's `Explore` runs the whole systematic pass whatever fails, and
-/// stops its random pass at the first failure; the tool reports every failure it found with the
-/// option, the smallest alone without.
-fn with_all_failures(explore: Explore, _all: bool) -> Explore {
-    explore
 }
 
 /// A number in decimal or, after `0x`, hexadecimal.

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use mapisync::testing::Script;
+use mapisync::testing::{CatalogEntry, Script};
 use mapisync::{HResult, Slot};
 
 /// The classes of scenarios `Explore` runs, in its order: one JUnit `<testcase>` each.
@@ -86,10 +86,10 @@ pub fn done_script() -> Script {
     Script::new().answer(Slot::Done, 1..=1, HResult::E_FAIL)
 }
 
-/// One finding: its catalog code when it has one, and its text.
+/// One finding: its catalog code, and its text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FindingLine {
-    pub code: Option<String>,
+    pub code: String,
     pub text: String,
 }
 
@@ -109,8 +109,29 @@ pub struct Failure {
     pub crashed: bool,
 }
 
-/// The catalog code of the provider crashing during a scenario.
-pub const CRASH_CODE: &str = "provider_crashed";
+/// The catalog entry of the provider crashing during a scenario.
+pub const CRASH: CatalogEntry = CatalogEntry::ProviderCrashed;
+
+/// The call log of a scenario the provider crashed in.
+pub const CRASH_CALL_LOG: &str = "call log: lost with the process";
+
+/// The finding of a crash, in the catalog entry's words: at scenario `at` when it is known,
+/// `how` the process ended (a signal, an exception code) when it is.
+pub fn crash_finding(at: Option<u64>, how: &str) -> FindingLine {
+    let mut text = format!("{}[{}]", CRASH.severity(), CRASH.code());
+    if let Some(k) = at {
+        text.push_str(&format!(" at scenario {k}"));
+    }
+    text.push_str(&format!(": {}", CRASH.summary()));
+    if !how.is_empty() {
+        text.push_str(&format!(" ({how})"));
+    }
+    text.push_str(&format!("; expected: {}", CRASH.expected()));
+    FindingLine {
+        code: CRASH.code().to_owned(),
+        text,
+    }
+}
 
 /// What a check found.
 #[derive(Clone, Debug, Default)]
@@ -118,9 +139,11 @@ pub struct Outcome {
     pub scenarios: usize,
     pub elapsed: Duration,
     pub seed: u64,
-    /// The failures reported: all of them with --all-failures, else the first.
+    /// The failures found: every one with --all-failures, else the first (the exploration
+    /// stops there).
     pub failures: Vec<Failure>,
-    /// All failures found, reported or not.
+    /// How many failures were found (with a worker that crashed in a failure's replay, some
+    /// may be known only by their count).
     pub found: usize,
     /// Times the provider crashed and the worker was replaced.
     pub crashes: usize,
@@ -184,7 +207,7 @@ impl Failure {
         let findings: Vec<String> = self
             .findings
             .iter()
-            .map(|f| format!("{}\u{1f}{}", f.code.as_deref().unwrap_or(""), f.text))
+            .map(|f| format!("{}\u{1f}{}", f.code, f.text))
             .collect();
         vec![
             self.class.name().to_owned(),
@@ -207,7 +230,7 @@ impl Failure {
             .map(|f| {
                 let (code, text) = f.split_once('\u{1f}').unwrap_or(("", f));
                 FindingLine {
-                    code: (!code.is_empty()).then(|| code.to_owned()),
+                    code: code.to_owned(),
                     text: text.to_owned(),
                 }
             })
@@ -250,13 +273,10 @@ mod tests {
             replay: "SyncTest::new()\t.x".into(),
             findings: vec![
                 FindingLine {
-                    code: Some("progress_after_cancel".into()),
+                    code: "progress_after_cancel".into(),
                     text: "error at #3: a\\b".into(),
                 },
-                FindingLine {
-                    code: None,
-                    text: "warning: c".into(),
-                },
+                crash_finding(Some(4), "signal 11, SIGSEGV"),
             ],
             call_log: "#0 Progress 1/2\n#1 Done".into(),
             timeline: None,
@@ -267,5 +287,24 @@ mod tests {
         let (kind, back) = decode(&encode("failure", &refs));
         assert_eq!(kind, "failure");
         assert_eq!(Failure::from_fields(&back), Some(failure));
+    }
+
+    #[test]
+    fn the_crash_finding_is_worded_by_its_catalog_entry() {
+        let line = crash_finding(Some(4), "signal 11, SIGSEGV");
+        let entry = CatalogEntry::from_code(&line.code).expect("a code of the catalog");
+        assert_eq!(entry, CatalogEntry::ProviderCrashed);
+        assert_eq!(
+            line.text,
+            format!(
+                "error[provider_crashed] at scenario 4: {} (signal 11, SIGSEGV); expected: {}",
+                entry.summary(),
+                entry.expected()
+            )
+        );
+        let unknown = crash_finding(None, "");
+        assert!(unknown
+            .text
+            .starts_with("error[provider_crashed]: the provider crashed"));
     }
 }

@@ -1,8 +1,15 @@
 //! The supervising process: runs the exploration in a long-lived worker process (this binary,
 //! [`WORKER`]), so that a provider that crashes takes a worker down and not the check. A worker
-//! that dies in a scenario is a failure with its own finding ([`CRASH_CODE`]); a new worker
-//! takes over, runs the same deterministic exploration with a stand-in store for every scenario
-//! that crashed one before, and so goes on at the next scenario.
+//! that dies in a scenario is a failure with its own finding, `provider_crashed`
+//! ([`CRASH`](crate::outcome::CRASH)); a new worker takes over, runs the same deterministic
+//! exploration with a stand-in store for every scenario that crashed one before, and so goes on
+//! at the next scenario.
+//!
+//! Which scenario crashed is known from the store the worker was making (its position file),
+//! exactly when scenarios run one at a time. With `--jobs N`, up to N scenarios run when the
+//! process dies and any of them may be the one: the first crash then makes the check start again
+//! one scenario at a time (the same scenarios, from the same seed), which finds the crashing
+//! store and goes on from there; the scenarios before it run twice.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -14,7 +21,7 @@ use mapisync::testing::Script;
 
 use crate::options::Settings;
 use crate::outcome::{
-    decode, done_script, error_script, Class, Failure, FindingLine, Outcome, CRASH_CODE,
+    crash_finding, decode, done_script, error_script, Class, Failure, Outcome, CRASH_CALL_LOG,
 };
 use crate::position::Position;
 use crate::provider::Unusable;
@@ -41,10 +48,16 @@ pub fn check(
     // How the first worker the provider crashed ended.
     let mut first_how: Option<String> = None;
     let mut plan: Option<(u64, u64)> = None;
+    // The settings of the workers: one scenario at a time after a crash with several.
+    let mut settings_now = settings.clone();
+    // Workers crashed with several scenarios at a time (then started again from the start).
+    let mut parallel_crashes = 0;
+    let mut workers = 0;
     loop {
-        let position = Position::new(skip.len())
+        workers += 1;
+        let position = Position::new(workers)
             .map_err(|e| Unusable(format!("cannot make the worker's position file: {e}")))?;
-        let mut worker = Worker::start(library, entry, &position, &skip, settings)?;
+        let mut worker = Worker::start(library, entry, &position, &skip, &settings_now)?;
         let watchdog =
             Duration::from_millis(settings.timeout_ms.saturating_mul(4)) + Duration::from_secs(30);
         let mut state = State::default();
@@ -74,10 +87,7 @@ pub fn check(
                     .extend(Failure::from_fields(&fields).map(|mut f| {
                         if f.crashed {
                             let how = first_how.as_deref().unwrap_or("it ended abnormally");
-                            f.findings[0].text = format!(
-                                "error[{CRASH_CODE}]: the provider crashed the process ({how}); \
-                             expected: a provider that returns failures, never crashes its host"
-                            );
+                            f.findings = vec![crash_finding(None, how)];
                         }
                         f
                     })),
@@ -96,17 +106,14 @@ pub fn check(
         let status = worker.finish();
         state.call = position.read();
         if let Some((scenarios, seed)) = state.done {
-            let (found, mut failures) = (state.found, state.failures);
-            if !settings.all_failures {
-                failures.truncate(1);
-            }
+            let (found, failures) = (state.found, state.failures);
             return Ok(Outcome {
                 scenarios,
                 elapsed: started.elapsed(),
                 seed,
                 failures,
                 found,
-                crashes: skip.len(),
+                crashes: skip.len() + parallel_crashes,
             });
         }
         let how = describe(status);
@@ -118,27 +125,29 @@ pub fn check(
             )));
         }
         match state.call {
+            // Any of the scenarios running may have crashed: one at a time tells which.
+            Some(_) if !state.replaying && settings_now.jobs > 1 => {
+                settings_now.jobs = 1;
+                parallel_crashes += 1;
+            }
             Some(call) if !state.replaying && skip.len() < MAX_CRASHES => skip.push(call),
             _ => {
                 // A crash in a failure's replay, or too many crashes: what is known is reported.
                 let found = state.found.max(state.failures.len()).max(1);
                 let scenarios = state.scenarios;
-                let mut failures = if state.failures.is_empty() {
+                let failures = if state.failures.is_empty() {
                     let call = state.call.unwrap_or(0);
                     vec![crash_failure(&state, plan, call, &how, settings.cases)]
                 } else {
                     state.failures
                 };
-                if !settings.all_failures {
-                    failures.truncate(1);
-                }
                 return Ok(Outcome {
                     scenarios,
                     elapsed: started.elapsed(),
                     seed: settings.seed,
                     failures,
                     found,
-                    crashes: skip.len() + 1,
+                    crashes: skip.len() + parallel_crashes + 1,
                 });
             }
         }
@@ -199,15 +208,9 @@ fn crash_failure(
         replay: format!(
             "mapisync-check LIBRARY  # scenario {k} (store {call}) crashed the process"
         ),
-        findings: vec![FindingLine {
-            code: Some(CRASH_CODE.to_owned()),
-            text: format!(
-                "error[{CRASH_CODE}] at scenario {k}: the provider crashed the process ({how}); \
-                 expected: a provider that returns failures, never crashes its host (Outlook)"
-            ),
-        }],
+        findings: vec![crash_finding(Some(k), how)],
         script,
-        call_log: "call log: lost with the process".to_owned(),
+        call_log: CRASH_CALL_LOG.to_owned(),
         timeline: None,
         crashed: true,
     }
@@ -276,6 +279,10 @@ impl Worker {
             .arg(position.path())
             .arg(skip.join(","))
             .args(settings.to_args())
+            // The settings carry the environment's seed and cases already, where the command
+            // line gave none: the library's own reading of them would beat the command line.
+            .env_remove("MAPISYNC_EXPLORE_SEED")
+            .env_remove("MAPISYNC_EXPLORE_CASES")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()

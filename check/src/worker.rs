@@ -13,14 +13,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use mapisync::testing::{Finding, SyncTest};
-use mapisync::{Error, HResult, Handle, MapiSync, Result, Slot, SyncProvider, SyncRequest};
+use mapisync::testing::{CatalogEntry, SyncTest, Verdict};
+use mapisync::{
+    Error, HResult, Handle, HostProblem, MapiSync, Result, Slot, SyncProvider, SyncRequest,
+};
 
 use crate::options::Settings;
-use crate::outcome::{encode, Class, Failure, FindingLine, CRASH_CODE};
+use crate::outcome::{crash_finding, encode, Class, Failure, FindingLine, CRASH_CALL_LOG};
 use crate::position;
 use crate::provider::Provider;
-use crate::timeline::timeline_svg;
 
 /// The first argument that makes the binary a worker.
 pub const WORKER: &str = "__worker";
@@ -142,45 +143,30 @@ fn explore(stores: &Stores, settings: &Settings) {
             }
         },
     );
-    let found = exploration.failures();
-    let reported = if settings.all_failures {
-        found
-    } else {
-        &found[..found.len().min(1)]
-    };
-    send("found", &[&found.len().to_string()]);
-    for failure in reported {
-        let text = failure.verdict.to_string();
-        let call_log = text
-            .split_once("call log (")
-            .map(|(_, log)| format!("call log ({log}"))
-            .unwrap_or_default();
+    let reported = exploration.failures();
+    send("found", &[&reported.len().to_string()]);
+    let crashed: Vec<bool> = reported.iter().map(|f| is_crash(&f.verdict)).collect();
+    for (failure, &crashed) in reported.iter().zip(&crashed) {
         let script = failure.script.to_string();
-        let crashed = text.contains(&format!("{:08X}", CRASHED.as_u32()));
-        let findings = if crashed {
-            vec![FindingLine {
-                code: Some(CRASH_CODE.to_owned()),
-                text: format!("error[{CRASH_CODE}]: the provider crashed the process"),
-            }]
+        let (findings, call_log) = if crashed {
+            // The supervisor words it: it knows how the worker ended.
+            (vec![crash_finding(None, "")], CRASH_CALL_LOG.to_owned())
         } else {
-            let verdict = failure.verdict.findings().iter();
-            verdict
+            let findings = failure.verdict.findings().iter();
+            let findings = findings
                 .map(|f| FindingLine {
-                    code: finding_code(f),
+                    code: f.code().to_owned(),
                     text: f.to_string(),
                 })
-                .collect()
+                .collect();
+            (findings, call_log(&failure.verdict))
         };
         let failure = Failure {
             class: Class::of(&script),
             replay: exploration.replay(&failure.script),
             script,
             findings,
-            call_log: if crashed {
-                "call log: lost with the process".to_owned()
-            } else {
-                call_log
-            },
+            call_log,
             timeline: None,
             crashed,
         };
@@ -191,11 +177,7 @@ fn explore(stores: &Stores, settings: &Settings) {
         );
     }
     for (i, failure) in reported.iter().enumerate() {
-        if failure
-            .verdict
-            .to_string()
-            .contains(&format!("{:08X}", CRASHED.as_u32()))
-        {
+        if crashed[i] {
             // Replayed, it would crash this worker too.
             continue;
         }
@@ -203,20 +185,30 @@ fn explore(stores: &Stores, settings: &Settings) {
         send("replay", &[&i]);
         n += 1;
         let run = test().script(failure.script.clone()).run(&stores.make(n));
-        send("timeline", &[&i, &timeline_svg(&run)]);
+        send("timeline", &[&i, &run.timeline_svg()]);
     }
     let ms = exploration.elapsed().as_millis().to_string();
     let scenarios = exploration.scenarios().to_string();
     send("done", &[&scenarios, &ms, &exploration.seed().to_string()]);
 }
 
-/// The catalog code of a finding, read from its `error[code]` form (the one place to change
-/// once `Finding::code()` is there: `Some(finding.code().to_owned())`).
-pub fn finding_code(finding: &Finding) -> Option<String> {
-    let text = finding.to_string();
-    let head = text.split(' ').next()?;
-    let code = head.split_once('[')?.1.strip_suffix(']')?;
-    Some(code.to_owned())
+/// True when `verdict` is a stand-in's for a store that crashed a worker before: its start
+/// failed with [`CRASHED`], as the host words that problem.
+fn is_crash(verdict: &Verdict) -> bool {
+    let crashed = HostProblem::StartFailed(CRASHED).to_string();
+    verdict
+        .findings()
+        .iter()
+        .any(|f| f.entry() == CatalogEntry::StartFailed && f.what == crashed)
+}
+
+/// The call log of a verdict, as its `Display` ends: `call log (N calls):` and a line per call.
+/// `Verdict` gives its log to nobody but its `Display`.
+fn call_log(verdict: &Verdict) -> String {
+    let text = verdict.to_string();
+    text.split_once("call log (")
+        .map(|(_, log)| format!("call log ({log}"))
+        .unwrap_or_default()
 }
 
 /// A store that stands in for the provider's and fails to start: for a scenario that crashed a

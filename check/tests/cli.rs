@@ -6,6 +6,8 @@ mod fixtures;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use mapisync::testing::CatalogEntry;
+
 /// Runs the tool with `args` (and `env`), without the exploration variables of the caller's
 /// environment.
 fn check(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
@@ -60,15 +62,23 @@ fn the_planted_bug_fails_with_its_finding_and_the_reports_show_it() {
     let (code, out, err) = check(&args, &[]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.contains("Progress after the user pressed Cancel"),
+        out.contains("error[progress_after_cancel] at #1: Progress after the user pressed Cancel"),
         "{out}"
     );
     assert!(
         out.contains("[cancel at progress] Script::new().cancel_progress_from(1)"),
         "{out}"
     );
+    assert!(
+        out.contains("1 failing script(s) (the check stops at the first; --all-failures"),
+        "{out}"
+    );
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testcase ").count(), 5, "{xml}");
+    assert!(
+        xml.contains("message=\"Script::new().cancel_progress_from(1) [progress_after_cancel]\""),
+        "the failure's message: its script and its codes, each once: {xml}"
+    );
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
     assert!(
         xml.contains("cancel_progress_from(1)") && xml.contains("call log ("),
@@ -105,7 +115,15 @@ fn a_provider_that_crashes_is_a_failure_and_the_check_goes_on() {
     ];
     let (code, out, err) = check(&args, &[]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("provider_crashed"), "{out}");
+    let crash = CatalogEntry::ProviderCrashed;
+    assert!(
+        out.contains(&format!(
+            "error[provider_crashed]: {} (signal 6, SIGABRT); expected: {}",
+            crash.summary(),
+            crash.expected()
+        )) || cfg!(not(unix)),
+        "the crash in its catalog entry's words: {out}"
+    );
     // The hang at the third Cancel: a failure of its own, after the crash.
     assert!(
         out.contains("[cancel at progress] Script::new().cancel_progress_from(3)"),
@@ -204,5 +222,126 @@ fn the_command_line_beats_the_environment() {
     assert!(
         out.contains("Explored   14 scenarios") && out.contains("seed 7"),
         "{out}"
+    );
+}
+
+/// The lines from `Verdict` on: the failures.
+fn verdict(out: &str) -> &str {
+    out.split_once("Verdict    ").map_or("", |(_, v)| v)
+}
+
+/// What the failures are, without what timing may change (the times the host waited, a call
+/// made before or after the host stopped waiting): each failing script, each finding's code and
+/// record.
+fn failures(out: &str) -> Vec<&str> {
+    verdict(out)
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| match line.split_once(": ") {
+            _ if line.starts_with('[') => Some(line),
+            Some((head, _)) if head.starts_with("error[") || head.starts_with("warning[") => {
+                Some(head)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn several_jobs_run_the_same_scenarios_and_find_the_same_failure() {
+    let good = fixtures::provider("factory");
+    let (code, out, err) = check(
+        &[path(&good), "--cases", "32", "--strict", "--jobs", "3"],
+        &[],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    // The plain run, Cancel at each of 9 folders, Done refused, 32 random scripts.
+    assert!(out.contains("Explored   43 scenarios"), "{out}");
+    let bug = fixtures::provider("planted-bug");
+    let one = check(&[path(&bug), "--cases", "16"], &[]);
+    let three = check(&[path(&bug), "--cases", "16", "--jobs", "3"], &[]);
+    assert_eq!((one.0, three.0), (1, 1), "{}{}", one.1, three.1);
+    assert_eq!(failures(&one.1), failures(&three.1));
+    assert!(failures(&one.1).len() >= 2, "{}", one.1);
+}
+
+#[test]
+fn a_crash_with_several_jobs_is_found_again_one_at_a_time_and_reads_the_same() {
+    let crash = fixtures::provider("planted-crash");
+    let args = |jobs| {
+        let a = [
+            "--cases",
+            "0",
+            "--timeout",
+            "300",
+            "--all-failures",
+            "--jobs",
+            jobs,
+        ];
+        let (code, out, err) = check(&[&[path(&crash)][..], &a].concat(), &[]);
+        assert_eq!(code, 1, "{out}{err}");
+        out
+    };
+    let (one, three) = (args("1"), args("3"));
+    assert!(
+        verdict(&one).contains("[cancel at progress] Script::new().cancel_progress_from(2)"),
+        "{one}"
+    );
+    assert_eq!(failures(&one), failures(&three));
+    assert!(one.contains("crashed 1 worker process(es)"), "{one}");
+    // The worker running three at a time, then the one that found the crashing scenario.
+    assert!(three.contains("crashed 2 worker process(es)"), "{three}");
+}
+
+#[test]
+fn every_failing_script_is_a_junit_failure_of_its_own() {
+    let bug = fixtures::provider("planted-bug");
+    let junit = temp("all.xml");
+    let args = [
+        path(&bug),
+        "--cases",
+        "0",
+        "--all-failures",
+        "--junit",
+        path(&junit),
+    ];
+    let (code, out, err) = check(&args, &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    let found: usize = verdict(&out)
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a count of failing scripts");
+    assert!(found > 1, "{out}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<failure ").count(), found, "{xml}");
+    // The five classes, and a testcase for each further failing script of a class.
+    let classes = [
+        "plain run",
+        "cancel at progress",
+        "error answers",
+        "done answer",
+        "random",
+    ];
+    for class in classes {
+        assert!(
+            xml.contains(&format!("<testcase name=\"{class}\"")),
+            "{xml}"
+        );
+    }
+    let failed_classes = classes
+        .iter()
+        .filter(|c| out.contains(&format!("\n[{c}] ")))
+        .count();
+    assert_eq!(
+        xml.matches("<testcase ").count(),
+        5 + found - failed_classes,
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            "<testcase name=\"cancel at progress: Script::new().cancel_progress_from(2)\""
+        ),
+        "{xml}"
     );
 }

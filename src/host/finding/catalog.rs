@@ -156,6 +156,9 @@ catalog! {
     NoSyncInterface: "no_imapisync", Error, Host,
         "the store object does not expose IMAPISync",
         "IMAPISync on the store object";
+    ProviderCrashed: "provider_crashed", Error, Host,
+        "the provider crashed the process during a scenario",
+        "failures returned as HRESULTs through Error and Done: a provider never crashes its host";
     // What the provider left behind, counted after the run.
     ReferenceLeaked: "reference_leaked", Error, AfterRun,
         "the provider still holds references on the callback after the run",

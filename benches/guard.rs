@@ -35,16 +35,18 @@ use common::{ops, repeat, Contenders};
 const CALL_LIMIT: f64 = 1.15;
 
 /// The SyncTest cycle's ratio to its floor (a bare thread pushing 100 records), pinned when the
-/// guard landed: the median of `--ratios` (15 samples), 2026-12-07. The cycle's count moves by a
+/// guard landed: the median of `--ratios` (15 samples), 2026-12-07, with `SynchronizeInBackground`
+/// called on the host's starter thread (src/host/starter.rs: a hung start cannot stall a test;
+/// the hand-over costs the cycle about 3 700 instructions). The cycle's count moves by a
 /// few hundred instructions between runs, so the guard does not hold it to a fixed target but to
 /// this ratio with [`KIT_SLACK`]: a change that costs more than that fails. When a change is
 /// meant to make the kit slower (or has made it faster, and the slack should follow), re-measure
 /// with `cargo bench -p mapisync-benches --bench guard -- --ratios` and pin what it prints.
-const SYNC_TEST_CYCLE_PINNED: f64 = 2.14;
+const SYNC_TEST_CYCLE_PINNED: f64 = 2.50;
 
 /// The host round trip's ratio to its floor (a thread signalling a condition variable), pinned
 /// as [`SYNC_TEST_CYCLE_PINNED`] was, the same day.
-const ROUND_TRIP_PINNED: f64 = 1.28;
+const ROUND_TRIP_PINNED: f64 = 1.52;
 
 /// The room over a pinned ratio: 10 %.
 const KIT_SLACK: f64 = 1.10;

@@ -203,12 +203,15 @@ fn is_crash(verdict: &Verdict) -> bool {
 }
 
 /// The call log of a verdict, as its `Display` ends: `call log (N calls):` and a line per call.
-/// `Verdict` gives its log to nobody but its `Display`.
 fn call_log(verdict: &Verdict) -> String {
-    let text = verdict.to_string();
-    text.split_once("call log (")
-        .map(|(_, log)| format!("call log ({log}"))
-        .unwrap_or_default()
+    use std::fmt::Write;
+    let records = verdict.records();
+    let plural = if records.len() == 1 { "" } else { "s" };
+    let mut log = format!("call log ({} call{plural}):\n", records.len());
+    for record in records {
+        let _ = writeln!(log, "  {record}");
+    }
+    log
 }
 
 /// A store that stands in for the provider's and fails to start: for a scenario that crashed a

@@ -58,8 +58,8 @@ impl Verdict {
         self.strict
     }
 
-    /// The call log the findings are about, in order.
-    pub(crate) fn records(&self) -> &[Record] {
+    /// The call log the findings are about, in the order the calls arrived.
+    pub fn records(&self) -> &[Record] {
         &self.log
     }
 

@@ -18,7 +18,7 @@ use crate::core::hresult::HResult;
 
 /// Where a call's text lies in the shared buffer, or which refusal a refused call's error is.
 #[derive(Clone, Copy, Debug)]
-struct Span {
+struct TextSpan {
     start: u32,
     /// [`NO_TEXT`]: the provider passed NULL (or the call has no text).
     len: u32,
@@ -27,11 +27,11 @@ struct Span {
 /// One `Progress` call in this many reads the clock.
 const STAMP_EVERY: usize = 16;
 
-/// The length of a [`Span`] that stands for no text at all.
+/// The length of a [`TextSpan`] that stands for no text at all.
 const NO_TEXT: u32 = u32::MAX;
 
 /// The extra of a call without text.
-const NONE: Span = Span {
+const NONE: TextSpan = TextSpan {
     start: 0,
     len: NO_TEXT,
 };
@@ -44,7 +44,7 @@ struct LogEntry {
     kind: Kind,
     /// The text of `Progress` and `Error`; for `Refused`, `start` is the error's place among the
     /// refusals.
-    extra: Span,
+    extra: TextSpan,
     thread: u32,
     answer: HResult,
     /// When the call was logged, on the recorder's clock ([`Tick::NONE`] for most `Progress`
@@ -200,7 +200,7 @@ impl CompactLog {
     /// The kind and the extra of a call with text or an error: its text copied into the shared
     /// buffer, its error among the refusals.
     #[cold]
-    fn keep_extra(&mut self, call: CallRef<'_>) -> Option<(Kind, Span)> {
+    fn keep_extra(&mut self, call: CallRef<'_>) -> Option<(Kind, TextSpan)> {
         Some(match call {
             CallRef::Progress { text, index, max } => {
                 (Kind::Progress { index, max }, self.keep_text(text)?)
@@ -210,13 +210,13 @@ impl CompactLog {
             CallRef::Refused { slot, error } => {
                 let start = u32::try_from(self.refusals.len()).ok()?;
                 self.refusals.push(error.clone());
-                (Kind::Refused { slot }, Span { start, len: 0 })
+                (Kind::Refused { slot }, TextSpan { start, len: 0 })
             }
         })
     }
 
     /// Copies `text` into the shared buffer.
-    fn keep_text(&mut self, text: Option<&[u16]>) -> Option<Span> {
+    fn keep_text(&mut self, text: Option<&[u16]>) -> Option<TextSpan> {
         let Some(units) = text else {
             return Some(NONE);
         };
@@ -224,11 +224,11 @@ impl CompactLog {
         let len = u32::try_from(units.len()).ok().filter(|&l| l != NO_TEXT)?;
         start.checked_add(len)?;
         self.texts.extend_from_slice(units);
-        Some(Span { start, len })
+        Some(TextSpan { start, len })
     }
 
-    /// The text a [`Span`] stands for.
-    fn text(&self, span: Span) -> Option<&[u16]> {
+    /// The text a [`TextSpan`] stands for.
+    fn text(&self, span: TextSpan) -> Option<&[u16]> {
         (span.len != NO_TEXT)
             .then(|| &self.texts[span.start as usize..(span.start + span.len) as usize])
     }

@@ -72,7 +72,7 @@ pub(super) fn timed_out(deadline: &Deadline) -> Finding {
 /// Runs `script` against `store` under `settings` and `deadline`. A hung provider costs the
 /// deadline and no more: the host stops waiting, and the worker is left to finish (or not) on
 /// its own thread.
-pub(super) fn run(
+pub(super) fn run_one(
     settings: &Settings,
     deadline: &Deadline,
     store: &MapiSync,

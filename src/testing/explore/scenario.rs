@@ -32,6 +32,9 @@ pub(super) struct Outcome {
     pub(super) elapsed: Duration,
     /// How many calls of each slot it saw.
     pub(super) counts: Counts,
+    /// The run as a picture ([`SyncRun::timeline_svg`](crate::testing::SyncRun::timeline_svg)),
+    /// drawn only when the scenario failed: the one run of the failure, kept for its report.
+    pub(super) timeline: Option<String>,
 }
 
 impl Outcome {
@@ -118,10 +121,12 @@ pub(super) fn run_one(
             Call::Done { .. } => counts.done += 1,
         }
     }
+    let timeline = (!verdict.passed()).then(|| run.timeline_svg());
     Outcome {
         verdict,
         timed_out,
         elapsed: started.elapsed(),
         counts,
+        timeline,
     }
 }

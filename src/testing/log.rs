@@ -7,12 +7,11 @@ pub(crate) mod samples;
 #[cfg(test)]
 mod tests;
 
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
 use super::clock::{self, Anchor, Tick};
-use super::record::{progress_number, run_len, Answers, CallLog, CallRef, Kind, Logged, Record};
+use super::record::{CallLog, CallRef, Kind, Logged, Record};
 use crate::core::error::Error;
 use crate::core::hresult::HResult;
 
@@ -40,7 +39,7 @@ const NONE: TextSpan = TextSpan {
 /// the thread table), the answer and when it arrived. 40 bytes on 64-bit targets, nothing to
 /// drop.
 #[derive(Clone, Copy, Debug)]
-struct LogEntry {
+pub(crate) struct LogEntry {
     kind: Kind,
     /// The text of `Progress` and `Error`; for `Refused`, `start` is the error's place among the
     /// refusals.
@@ -247,32 +246,24 @@ impl CompactLog {
     }
 }
 
-/// How many of `entries` from the first on are the `Progress` calls numbered `first`,
-/// `first + 1`, ... (see [`progress_number`]) with an answer `allowed` lets by.
-#[inline]
-fn counted(entries: &[LogEntry], first: u64, allowed: impl Fn(&LogEntry) -> bool) -> usize {
-    // Wrapping: past the last index only after the last entry, where it is not read.
-    let counts =
-        |kept: &LogEntry, number: u64| kept.kind.is_progress_number(number) && allowed(kept);
-    let mut number = first;
-    // Four at a time while all four count: one test of the end for every four entries.
-    for four in entries.chunks_exact(4) {
-        if !(0..4).all(|k| counts(&four[k], number.wrapping_add(k as u64))) {
-            break;
-        }
-        number = number.wrapping_add(4);
-    }
-    // Then one at a time: the four that broke the count, or the last few.
-    let done = number.wrapping_sub(first) as usize;
-    let rest = entries[done..]
-        .iter()
-        .zip(0..)
-        .take_while(|&(kept, k)| counts(kept, number.wrapping_add(k)))
-        .count();
-    done + rest
-}
-
 impl CallLog for CompactLog {
+    type Entry = LogEntry;
+
+    #[inline]
+    fn entries(&self) -> &[LogEntry] {
+        &self.entries
+    }
+
+    #[inline]
+    fn kind_of(entry: &LogEntry) -> Kind {
+        entry.kind
+    }
+
+    #[inline]
+    fn answer_of(entry: &LogEntry) -> HResult {
+        entry.answer
+    }
+
     #[inline]
     fn len(&self) -> usize {
         self.entries.len()
@@ -314,26 +305,5 @@ impl CallLog for CompactLog {
 
     fn to_records(&self) -> Vec<Record> {
         (0..self.entries.len()).map(|i| self.record(i)).collect()
-    }
-
-    /// A plain walk over the entries, with no call through the trait per entry and no test of
-    /// `answers` per entry.
-    #[inline]
-    fn counted_progress(
-        &self,
-        from: usize,
-        indices: RangeInclusive<u32>,
-        max: u32,
-        answers: Answers,
-    ) -> usize {
-        let entries = self.entries.get(from..).unwrap_or_default();
-        let entries = &entries[..run_len(&indices).min(entries.len())];
-        let first = progress_number(*indices.start(), max);
-        match answers {
-            Answers::Any => counted(entries, first, |_| true),
-            Answers::BeforeCancel => counted(entries, first, |kept| {
-                Answers::BeforeCancel.allow(kept.answer)
-            }),
-        }
     }
 }

@@ -96,6 +96,22 @@ fn release_on_another_thread(block: Owned, frees: &Arc<AtomicUsize>) -> thread::
     })
 }
 
+/// Releases `block` on this thread, joins `threads`, and asserts that the block was freed exactly
+/// once (counted in `frees`, this thread's release included).
+fn release_join_freed_once(
+    block: Owned,
+    frees: &AtomicUsize,
+    threads: impl IntoIterator<Item = thread::JoinHandle<()>>,
+) {
+    if use_then_release(block) {
+        frees.fetch_add(1, Ordering::Relaxed);
+    }
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+}
+
 fn new_block() -> *const Block {
     Box::into_raw(Box::new(Block {
         count: RefCount::new(),
@@ -116,13 +132,7 @@ fn the_last_release_on_any_thread_frees_once_after_every_use() {
         let threads: Vec<_> = (0..2)
             .map(|_| release_on_another_thread(Owned(block), &frees))
             .collect();
-        if use_then_release(Owned(block)) {
-            frees.fetch_add(1, Ordering::Relaxed);
-        }
-        for t in threads {
-            t.join().unwrap();
-        }
-        assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+        release_join_freed_once(Owned(block), &frees, threads);
     });
 }
 
@@ -145,11 +155,7 @@ fn spares_given_back_racing_the_last_other_release_free_once_after_every_use() {
             let value = unsafe { (*block).data.with(|p| *p) };
             assert_eq!(value, 7);
             count.release_spares(4);
-            if use_then_release(Owned(block)) {
-                frees.fetch_add(1, Ordering::Relaxed);
-            }
-            t.join().unwrap();
-            assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+            release_join_freed_once(Owned(block), &frees, [t]);
         },
     );
 }
@@ -178,11 +184,7 @@ fn add_ref_racing_release_keeps_the_object_alive() {
                     frees2.fetch_add(1, Ordering::Relaxed);
                 }
             });
-            if use_then_release(Owned(block)) {
-                frees.fetch_add(1, Ordering::Relaxed);
-            }
-            t.join().unwrap();
-            assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+            release_join_freed_once(Owned(block), &frees, [t]);
         },
     );
 }

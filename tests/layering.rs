@@ -2,7 +2,9 @@
 //! faces. A module may import from its own layer and the layers before it, never from a later
 //! one; modules import by module path, never through the crate-root re-exports; and no two
 //! modules import each other, directly or round a longer cycle (`cfg(test)` and `cfg(loom)` code
-//! included: every line of every file is read).
+//! included: every line of every file is read). The testing and faces layers use the lower
+//! layers' public API and the crate-internal items listed in [`CROSSING`], no others, and
+//! docs/architecture.md lists the same.
 
 // These read the source files; Miri's isolation refuses file access, and there is no unsafe
 // code here for it to check.

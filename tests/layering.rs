@@ -269,6 +269,14 @@ const CROSSING: &[(&str, &str, &str)] = &[
         "interfaces::progress_callback::raw::raw_callback",
         "the one object block a C callback is made into",
     ),
+    // Crate-internal methods of public types: `Type::method` after the type's module.
+    ("testing", "host::finding::Finding::new", "the checker's rules, the leaks and Explore's timeout are findings of the catalog's entries"),
+    ("testing", "host::report::HostProblem::to_finding", "the host's problems join the checker's findings"),
+    ("testing", "host::report::HostProblem::done_handle", "the checker words a wrong done handle as the host does"),
+    ("testing", "host::report::SyncReport::still_running", "a run still running holds what it holds: leaks wait for it"),
+    ("testing", "host::simulated::SimulatedHost::run_graced", "SyncTest runs the host and learns when its grace ends"),
+    ("testing", "host::simulated::SimulatedHost::grace", "SyncTest sets the host's grace"),
+    ("faces", "host::finding::Finding::new", "the C API's run reports its findings as the catalog's entries"),
 ];
 
 /// The names the crate makes public: what `lib.rs` and `testing/mod.rs` re-export, and all of
@@ -382,10 +390,135 @@ fn the_upper_layers_use_only_the_listed_internal_items_of_the_lower_ones() {
             }
         }
     }
-    for (layer, item, _) in CROSSING {
+    // The methods (`Type::method`) are the next test's.
+    let items = CROSSING.iter().filter(|(_, item, _)| !is_method(item));
+    for (layer, item, _) in items {
         if !used.contains(&(layer.to_string(), item.to_string())) {
             problems.insert(format!(
                 "CROSSING lists {item} for {layer}, which no longer uses it"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}",
+        problems.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// True for a `Type::method` entry of [`CROSSING`].
+fn is_method(item: &str) -> bool {
+    let mut segments = item.rsplit("::");
+    let (name, owner) = (segments.next().unwrap(), segments.next().unwrap_or(""));
+    name.starts_with(char::is_lowercase) && owner.starts_with(char::is_uppercase)
+}
+
+/// The crate-internal methods of the public types in the lower layers: (module, type, method).
+fn internal_methods(
+    modules: &[Module],
+    public: &BTreeSet<String>,
+) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    for m in modules
+        .iter()
+        .filter(|m| rank(&m.path) < rank(&["testing".into()]))
+    {
+        let mut owner = None;
+        for (_, line) in &m.code {
+            if let Some(rest) = line.strip_prefix("impl") {
+                // `impl Type {`, `impl<T> Type<T> {`, `impl Trait for Type {`
+                let rest = rest.split(" for ").last().unwrap_or(rest);
+                let rest = if rest.starts_with('<') {
+                    &rest[rest.find('>').unwrap() + 1..]
+                } else {
+                    rest
+                };
+                owner = rest
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .find(|w| !w.is_empty())
+                    .map(str::to_owned);
+            }
+            let Some(rest) = line
+                .strip_prefix("    pub(crate) ")
+                .or(line.strip_prefix("    pub(super) "))
+            else {
+                continue;
+            };
+            let rest = rest
+                .trim_start_matches("const ")
+                .trim_start_matches("unsafe ");
+            if let (Some(name), Some(owner)) = (rest.strip_prefix("fn "), &owner) {
+                let name: String = name
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if public.contains(owner) {
+                    found.push((m.path.join("::"), owner.clone(), name));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_upper_layers_call_only_the_listed_internal_methods_of_public_types() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let public = public_names(&src);
+    let modules = modules();
+    let methods = internal_methods(&modules, &public);
+    let upper: Vec<&Module> = modules
+        .iter()
+        .filter(|m| rank(&m.path) >= rank(&["testing".into()]))
+        .collect();
+    // A method name the upper layers define themselves (`Leak::to_finding`) cannot be told from
+    // a lower type's by its call `.name(`: only its call through the type (`Type::name(`) is.
+    let own: BTreeSet<String> = upper
+        .iter()
+        .flat_map(|m| &m.code)
+        .filter_map(|(_, l)| l.trim_start().split("fn ").nth(1))
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect();
+    let mut problems = BTreeSet::new();
+    let mut used = BTreeSet::new();
+    for m in &upper {
+        for (_, line) in &m.code {
+            for (module, owner, name) in &methods {
+                let qualified = line.contains(&format!("{owner}::{name}("));
+                let called = line.contains(&format!(".{name}("));
+                if !qualified && !called {
+                    continue;
+                }
+                let item = format!("{module}::{owner}::{name}");
+                if CROSSING
+                    .iter()
+                    .any(|(layer, i, _)| *layer == m.path[0] && *i == item)
+                {
+                    used.insert((m.path[0].clone(), item));
+                } else if qualified || !own.contains(name) {
+                    problems.insert(format!(
+                        "{}: the {} layer calls the crate-internal {item}, which is not listed in \
+                         CROSSING (tests/layering.rs) and docs/architecture.md",
+                        m.file.display(),
+                        m.path[0]
+                    ));
+                }
+            }
+        }
+    }
+    let listed = CROSSING.iter().filter(|(_, item, _)| {
+        methods
+            .iter()
+            .any(|(module, owner, name)| *item == format!("{module}::{owner}::{name}"))
+    });
+    for (layer, item, _) in listed {
+        if !used.contains(&(layer.to_string(), item.to_string())) {
+            problems.insert(format!(
+                "CROSSING lists {item} for {layer}, which no longer calls it"
             ));
         }
     }

@@ -56,8 +56,9 @@ Options:
                     Archive, or the last folder when there is no Archive);
                     --fail none: every folder succeeds
   --explore         instead of one run, explore the account under every host
-                    behaviour (Cancel at each step, Error and Done refused,
-                    random scripts), without the delay
+                    behaviour (Cancel at each Progress, Cancel and E_FAIL at
+                    each Error, E_FAIL at Done, random scripts), without the
+                    delay
   -h, --help        this help
 
 Exit status: 0 when the synchronization kept the protocol (even if it was

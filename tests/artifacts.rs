@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::failure_of;
-use mapisync::testing::{Expect, SyncTest};
+use mapisync::testing::{Expect, Explore, SyncTest};
 use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
 
 struct Two;
@@ -20,6 +20,20 @@ impl SyncProvider for Two {
         SyncWorker::spawn(request, |sync| {
             sync.progress(None, 1, 2)?;
             sync.progress(None, 2, 2)?;
+            Ok(HResult::S_OK)
+        })
+    }
+}
+
+/// Goes on after Cancel as if nothing happened: `Progress` 1 and 2 of 2 whatever they answer.
+struct GoesOnAfterCancel;
+
+impl SyncProvider for GoesOnAfterCancel {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        SyncWorker::spawn(request, |sync| {
+            for i in 1..=2 {
+                let _ = sync.progress(None, i, 2); // the bug: a Cancel is not heeded
+            }
             Ok(HResult::S_OK)
         })
     }
@@ -75,6 +89,29 @@ fn a_failing_assertion_leaves_the_runs_picture_and_names_it() {
         last.starts_with("the run as a picture could not be written to ")
             && last.contains("a file"),
         "{message}"
+    );
+
+    // A failing exploration leaves the picture of its smallest failing script's run.
+    let explored = folder.join("explored");
+    std::env::set_var("MAPISYNC_ARTIFACTS", &explored);
+    let exploration = Explore::new()
+        .cases(0)
+        .run(|| MapiSync::new(GoesOnAfterCancel));
+    let message = failure_of(|| exploration.assert_passed());
+    assert!(
+        message.contains("the smallest failing script replays with")
+            && message.contains(".cancel_progress_from(1)"),
+        "{message}"
+    );
+    let file = named(&message);
+    assert_eq!(
+        file,
+        explored.join("a_failing_assertion_leaves_the_runs_picture_and_names_it.svg")
+    );
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("<title>#1 Progress 2/2 -&gt; MAPI_E_USER_CANCEL"),
+        "{svg}"
     );
 
     // Without the variable: the temp folder's mapisync/, and a name of its own off a test thread.

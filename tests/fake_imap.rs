@@ -359,7 +359,7 @@ fn the_demo_account_has_distinct_folders_of_varying_sizes() {
     ignore = "hundreds of host runs: beyond Miri's pace (tests/explore.rs says more)"
 )]
 fn the_provider_passes_an_exploration_of_every_host_behaviour() {
-    // Cancel at each step, Cancel and a failure at the Error, Done refused, then 200 random
+    // Cancel at each step, Cancel and a failure at the Error, a failure at Done, then 200 random
     // scripts: the protocol (strict), the host's view and the references all hold under each.
     let store = store().with_flaky_folder("Inbox");
     let exploration = Explore::new()

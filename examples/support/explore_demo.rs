@@ -27,8 +27,9 @@ pub fn run_exploration(
     let store = store.clone().with_delay(Duration::ZERO);
     let _ = writeln!(
         out,
-        "Exploring  {} folders, {} messages: Cancel at each step, Error and Done refused,\n           \
-         then {EXPLORE_CASES} random scripts\nFlags      {flags}",
+        "Exploring  {} folders, {} messages: Cancel at each Progress, Cancel and\n           \
+         E_FAIL at each Error, E_FAIL at Done, then {EXPLORE_CASES} random scripts\n\
+         Flags      {flags}",
         store.folders().len(),
         store.total_messages()
     );

@@ -96,9 +96,26 @@ fn release_on_another_thread(block: Owned, frees: &Arc<AtomicUsize>) -> thread::
     })
 }
 
-fn new_block() -> *const Block {
+/// Releases `block` on this thread, joins `threads`, and asserts that the block was freed exactly
+/// once (counted in `frees`, this thread's release included).
+fn release_join_freed_once(
+    block: Owned,
+    frees: &AtomicUsize,
+    threads: impl IntoIterator<Item = thread::JoinHandle<()>>,
+) {
+    if use_then_release(block) {
+        frees.fetch_add(1, Ordering::Relaxed);
+    }
+    for t in threads {
+        t.join().unwrap();
+    }
+    assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+}
+
+/// A new block holding `references` references, all the caller's to hand out.
+fn new_block(references: u32) -> *const Block {
     Box::into_raw(Box::new(Block {
-        count: RefCount::new(),
+        count: RefCount::at(references),
         data: UnsafeCell::new(7),
     }))
 }
@@ -106,23 +123,13 @@ fn new_block() -> *const Block {
 #[test]
 fn the_last_release_on_any_thread_frees_once_after_every_use() {
     check("refcount: 3 threads release, one frees", || {
-        let block = new_block();
-        // Two more references, one for each thread, taken while ours keeps the block alive.
-        // SAFETY: we hold the first reference.
-        let count = unsafe { &(*block).count };
-        assert_eq!(count.add_ref(), 2);
-        assert_eq!(count.add_ref(), 3);
+        // Ours, and one for each thread.
+        let block = new_block(3);
         let frees = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (0..2)
             .map(|_| release_on_another_thread(Owned(block), &frees))
             .collect();
-        if use_then_release(Owned(block)) {
-            frees.fetch_add(1, Ordering::Relaxed);
-        }
-        for t in threads {
-            t.join().unwrap();
-        }
-        assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+        release_join_freed_once(Owned(block), &frees, threads);
     });
 }
 
@@ -131,7 +138,7 @@ fn spares_given_back_racing_the_last_other_release_free_once_after_every_use() {
     check(
         "refcount: a holder gives back its spares and its own while another thread releases",
         || {
-            let block = new_block();
+            let block = new_block(1);
             // SAFETY: we hold the first reference.
             let count = unsafe { &(*block).count };
             // The holder's spares, then a reference for the other thread.
@@ -145,11 +152,7 @@ fn spares_given_back_racing_the_last_other_release_free_once_after_every_use() {
             let value = unsafe { (*block).data.with(|p| *p) };
             assert_eq!(value, 7);
             count.release_spares(4);
-            if use_then_release(Owned(block)) {
-                frees.fetch_add(1, Ordering::Relaxed);
-            }
-            t.join().unwrap();
-            assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+            release_join_freed_once(Owned(block), &frees, [t]);
         },
     );
 }
@@ -159,10 +162,8 @@ fn add_ref_racing_release_keeps_the_object_alive() {
     check(
         "refcount: AddRef/Release pairs race the owner's Release",
         || {
-            let block = new_block();
-            // SAFETY: we hold the first reference.
-            let count = unsafe { &(*block).count };
-            assert_eq!(count.add_ref(), 2);
+            // Ours, and the other thread's.
+            let block = new_block(2);
             let frees = Arc::new(AtomicUsize::new(0));
             let mine = Owned(block);
             let frees2 = Arc::clone(&frees);
@@ -178,11 +179,7 @@ fn add_ref_racing_release_keeps_the_object_alive() {
                     frees2.fetch_add(1, Ordering::Relaxed);
                 }
             });
-            if use_then_release(Owned(block)) {
-                frees.fetch_add(1, Ordering::Relaxed);
-            }
-            t.join().unwrap();
-            assert_eq!(frees.load(Ordering::Relaxed), 1, "freed exactly once");
+            release_join_freed_once(Owned(block), &frees, [t]);
         },
     );
 }

@@ -153,12 +153,12 @@ impl SimulatedHost {
         // too often frees nothing and is reported.
         let watcher = Watched::new(callback);
         let watch = watcher.watch();
-        let call = starter::Call {
+        let call = starter::StartCall {
             store: store.clone(),
             flags,
             session: self.session.clone(),
         };
-        let mut outcome = Outcome::new(began, self.timeout);
+        let mut outcome = Found::new(began, self.timeout);
         let (started, returned, event) = match starter::start(call, &watcher, start_limit) {
             Started::Returned { result, at, event } => (result, at, event),
             Started::Hung => {
@@ -208,7 +208,7 @@ fn grace_end(grace: Duration) -> Instant {
 }
 
 /// What the host found out during a run, before the report is assembled.
-struct Outcome {
+struct Found {
     began: Instant,
     timeout: Duration,
     /// When `SynchronizeInBackground` returned (`None`: it hung).
@@ -223,9 +223,9 @@ struct Outcome {
     closer: EventCloser,
 }
 
-impl Outcome {
-    fn new(began: Instant, timeout: Duration) -> Outcome {
-        Outcome {
+impl Found {
+    fn new(began: Instant, timeout: Duration) -> Found {
+        Found {
             began,
             timeout,
             returned: None,

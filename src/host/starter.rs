@@ -31,7 +31,7 @@ use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
 
 /// One `SynchronizeInBackground` to make: the references the call is given, the thread's own.
-pub(crate) struct Call {
+pub(crate) struct StartCall {
     pub(crate) store: MapiSync,
     pub(crate) flags: SyncFlags,
     pub(crate) session: Option<Unknown>,
@@ -39,7 +39,7 @@ pub(crate) struct Call {
 
 /// A call handed to a starter thread, with its own reference to the host's watcher.
 struct Job {
-    call: Call,
+    call: StartCall,
     callback: ProgressCallback,
 }
 
@@ -67,7 +67,7 @@ pub(crate) enum Started {
 }
 
 /// What one starter thread is doing.
-enum State {
+enum Doing {
     Idle,
     /// A call handed over.
     Asked(Job),
@@ -79,7 +79,7 @@ enum State {
 
 /// One starter thread's mailbox.
 struct Starter {
-    state: Mutex<State>,
+    state: Mutex<Doing>,
     changed: Condvar,
 }
 
@@ -90,7 +90,7 @@ static IDLE: Mutex<Vec<Arc<Starter>>> = Mutex::new(Vec::new());
 /// starter thread, and waits for it to return until `deadline` (`None`: for ever). The watcher's
 /// notes receive the host's reference to the done event. Where no thread can be started, the
 /// call is made here, and cannot be given up on.
-pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) -> Started {
+pub(crate) fn start(call: StartCall, watched: &Watched, deadline: Option<Instant>) -> Started {
     let job = Job {
         call,
         callback: watched.callback().clone(),
@@ -107,12 +107,12 @@ pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) ->
         },
     };
     let mut state = starter.state.lock();
-    *state = State::Asked(job);
+    *state = Doing::Asked(job);
     starter.changed.notify_all();
     loop {
-        match mem::replace(&mut *state, State::Running) {
-            State::Returned(started) => {
-                *state = State::Idle;
+        match mem::replace(&mut *state, Doing::Running) {
+            Doing::Returned(started) => {
+                *state = Doing::Idle;
                 drop(state);
                 IDLE.lock().push(starter);
                 return started;
@@ -128,10 +128,10 @@ pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) ->
         };
         if timed_out {
             match &*state {
-                State::Returned(_) => {}
-                State::Asked(_) => {
+                Doing::Returned(_) => {}
+                Doing::Asked(_) => {
                     // Never taken up: the thread is idle again, and the call never began.
-                    *state = State::Idle;
+                    *state = Doing::Idle;
                     drop(state);
                     IDLE.lock().push(starter);
                     return Started::Hung;
@@ -139,7 +139,7 @@ pub(crate) fn start(call: Call, watched: &Watched, deadline: Option<Instant>) ->
                 _ => {
                     // The thread keeps its own `Arc` and the call's references until the call
                     // returns.
-                    *state = State::Abandoned;
+                    *state = Doing::Abandoned;
                     return Started::Hung;
                 }
             }
@@ -162,7 +162,7 @@ fn call_here(job: Job, watched: &Watched) -> Started {
 /// A new starter thread, waiting for its first call; `None` if no thread can be started.
 fn spawn() -> Option<Arc<Starter>> {
     let starter = Arc::new(Starter {
-        state: Mutex::new(State::Idle),
+        state: Mutex::new(Doing::Idle),
         changed: Condvar::new(),
     });
     let theirs = Arc::clone(&starter);
@@ -178,8 +178,8 @@ fn serve(starter: Arc<Starter>) {
     loop {
         let mut state = starter.state.lock();
         let job = loop {
-            match mem::replace(&mut *state, State::Running) {
-                State::Asked(job) => break job,
+            match mem::replace(&mut *state, Doing::Running) {
+                Doing::Asked(job) => break job,
                 other => *state = other,
             }
             starter.changed.wait(&mut state);
@@ -188,11 +188,11 @@ fn serve(starter: Arc<Starter>) {
         let result = job.run();
         let at = Instant::now();
         let mut state = starter.state.lock();
-        if matches!(*state, State::Abandoned) {
+        if matches!(*state, Doing::Abandoned) {
             // Too late: the host has gone on. The call's references go back only now that it
             // has returned; the handle is nobody's to close any more, and is left open.
             drop(job);
-            *state = State::Idle;
+            *state = Doing::Idle;
             drop(state);
             IDLE.lock().push(Arc::clone(&starter));
             continue;
@@ -206,7 +206,7 @@ fn serve(starter: Arc<Starter>) {
         // The references go back before the host hears of the return, so that they never
         // count as the provider's.
         drop(job);
-        *state = State::Returned(Started::Returned { result, at, event });
+        *state = Doing::Returned(Started::Returned { result, at, event });
         starter.changed.notify_all();
     }
 }

@@ -40,12 +40,12 @@ pub enum EventCloser {
 
 /// What the host learns on the way through, read by the host's `run` through [`Watched`].
 pub(crate) struct DoneWatch {
-    seen: Mutex<Seen>,
+    seen: Mutex<Noted>,
     arrived: Condvar,
 }
 
 /// The notes themselves.
-pub(crate) struct Seen {
+pub(crate) struct Noted {
     /// Every `Done`: the handle and the status.
     pub(crate) calls: Vec<(Handle, HResult)>,
     /// Calls whose text was over the bound, and the refusal the callback behind answered with.
@@ -64,7 +64,7 @@ pub(crate) struct Seen {
     pub(crate) after_release: Option<(Slot, u32)>,
 }
 
-impl Seen {
+impl Noted {
     /// The host's latest reference to the event `handle` named, if it took one.
     pub(crate) fn held(&self, handle: Handle) -> Option<&Event> {
         let newer = self.held_more.iter().rev().find(|e| e.handle() == handle);
@@ -85,7 +85,7 @@ impl DoneWatch {
     /// note the provider's `Done` writes then allocates nothing, and is moved into the report.
     fn new() -> DoneWatch {
         DoneWatch {
-            seen: Mutex::new(Seen {
+            seen: Mutex::new(Noted {
                 calls: Vec::with_capacity(1),
                 refused: Vec::new(),
                 held_first: None,
@@ -99,7 +99,7 @@ impl DoneWatch {
     }
 
     /// The notes so far.
-    pub(crate) fn seen(&self) -> parking_lot::MutexGuard<'_, Seen> {
+    pub(crate) fn seen(&self) -> parking_lot::MutexGuard<'_, Noted> {
         self.seen.lock()
     }
 

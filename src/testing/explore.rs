@@ -67,7 +67,7 @@ use crate::interfaces::sync::MapiSync;
 ///
 /// let exploration = Explore::new().strict().cases(50).jobs(2).run(|| MapiSync::new(Store));
 /// exploration.assert_passed();
-/// // The plain run, 5 Cancels, Done refused, then 50 random scripts (or as many as
+/// // The plain run, 5 Cancels, E_FAIL to Done, then 50 random scripts (or as many as
 /// // MAPISYNC_EXPLORE_CASES says).
 /// assert_eq!(exploration.scenarios(), 1 + 5 + 1 + exploration.cases() as usize);
 /// ```
@@ -196,8 +196,8 @@ impl Explore {
         observe: impl FnMut(&ExploreProgress),
     ) -> Exploration {
         let started = Instant::now();
-        let seed = env::number(env::SEED, env::var).unwrap_or(self.seed);
-        let cases_from_env = env::number(env::CASES, env::var);
+        let seed = env::override_number(env::SEED, env::var).unwrap_or(self.seed);
+        let cases_from_env = env::override_number(env::CASES, env::var);
         let cases = cases_from_env.unwrap_or(self.cases);
         let stop = !self.all_failures;
         let mut driver = Driver::new(self.settings, self.jobs, make_store, observe);

@@ -7,18 +7,17 @@ pub(crate) mod samples;
 #[cfg(test)]
 mod tests;
 
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::thread::ThreadId;
 
 use super::clock::{self, Anchor, Tick};
-use super::record::{progress_number, run_len, Answers, CallLog, CallRef, Kind, Logged, Record};
+use super::record::{CallLog, CallRef, Kind, Logged, Record};
 use crate::core::error::Error;
 use crate::core::hresult::HResult;
 
 /// Where a call's text lies in the shared buffer, or which refusal a refused call's error is.
 #[derive(Clone, Copy, Debug)]
-struct Span {
+struct TextSpan {
     start: u32,
     /// [`NO_TEXT`]: the provider passed NULL (or the call has no text).
     len: u32,
@@ -27,11 +26,11 @@ struct Span {
 /// One `Progress` call in this many reads the clock.
 const STAMP_EVERY: usize = 16;
 
-/// The length of a [`Span`] that stands for no text at all.
+/// The length of a [`TextSpan`] that stands for no text at all.
 const NO_TEXT: u32 = u32::MAX;
 
 /// The extra of a call without text.
-const NONE: Span = Span {
+const NONE: TextSpan = TextSpan {
     start: 0,
     len: NO_TEXT,
 };
@@ -40,11 +39,11 @@ const NONE: Span = Span {
 /// the thread table), the answer and when it arrived. 40 bytes on 64-bit targets, nothing to
 /// drop.
 #[derive(Clone, Copy, Debug)]
-struct LogEntry {
+pub(crate) struct LogEntry {
     kind: Kind,
     /// The text of `Progress` and `Error`; for `Refused`, `start` is the error's place among the
     /// refusals.
-    extra: Span,
+    extra: TextSpan,
     thread: u32,
     answer: HResult,
     /// When the call was logged, on the recorder's clock ([`Tick::NONE`] for most `Progress`
@@ -200,7 +199,7 @@ impl CompactLog {
     /// The kind and the extra of a call with text or an error: its text copied into the shared
     /// buffer, its error among the refusals.
     #[cold]
-    fn keep_extra(&mut self, call: CallRef<'_>) -> Option<(Kind, Span)> {
+    fn keep_extra(&mut self, call: CallRef<'_>) -> Option<(Kind, TextSpan)> {
         Some(match call {
             CallRef::Progress { text, index, max } => {
                 (Kind::Progress { index, max }, self.keep_text(text)?)
@@ -210,13 +209,13 @@ impl CompactLog {
             CallRef::Refused { slot, error } => {
                 let start = u32::try_from(self.refusals.len()).ok()?;
                 self.refusals.push(error.clone());
-                (Kind::Refused { slot }, Span { start, len: 0 })
+                (Kind::Refused { slot }, TextSpan { start, len: 0 })
             }
         })
     }
 
     /// Copies `text` into the shared buffer.
-    fn keep_text(&mut self, text: Option<&[u16]>) -> Option<Span> {
+    fn keep_text(&mut self, text: Option<&[u16]>) -> Option<TextSpan> {
         let Some(units) = text else {
             return Some(NONE);
         };
@@ -224,11 +223,11 @@ impl CompactLog {
         let len = u32::try_from(units.len()).ok().filter(|&l| l != NO_TEXT)?;
         start.checked_add(len)?;
         self.texts.extend_from_slice(units);
-        Some(Span { start, len })
+        Some(TextSpan { start, len })
     }
 
-    /// The text a [`Span`] stands for.
-    fn text(&self, span: Span) -> Option<&[u16]> {
+    /// The text a [`TextSpan`] stands for.
+    fn text(&self, span: TextSpan) -> Option<&[u16]> {
         (span.len != NO_TEXT)
             .then(|| &self.texts[span.start as usize..(span.start + span.len) as usize])
     }
@@ -247,32 +246,24 @@ impl CompactLog {
     }
 }
 
-/// How many of `entries` from the first on are the `Progress` calls numbered `first`,
-/// `first + 1`, ... (see [`progress_number`]) with an answer `allowed` lets by.
-#[inline]
-fn counted(entries: &[LogEntry], first: u64, allowed: impl Fn(&LogEntry) -> bool) -> usize {
-    // Wrapping: past the last index only after the last entry, where it is not read.
-    let counts =
-        |kept: &LogEntry, number: u64| kept.kind.is_progress_number(number) && allowed(kept);
-    let mut number = first;
-    // Four at a time while all four count: one test of the end for every four entries.
-    for four in entries.chunks_exact(4) {
-        if !(0..4).all(|k| counts(&four[k], number.wrapping_add(k as u64))) {
-            break;
-        }
-        number = number.wrapping_add(4);
-    }
-    // Then one at a time: the four that broke the count, or the last few.
-    let done = number.wrapping_sub(first) as usize;
-    let rest = entries[done..]
-        .iter()
-        .zip(0..)
-        .take_while(|&(kept, k)| counts(kept, number.wrapping_add(k)))
-        .count();
-    done + rest
-}
-
 impl CallLog for CompactLog {
+    type Entry = LogEntry;
+
+    #[inline]
+    fn entries(&self) -> &[LogEntry] {
+        &self.entries
+    }
+
+    #[inline]
+    fn kind_of(entry: &LogEntry) -> Kind {
+        entry.kind
+    }
+
+    #[inline]
+    fn answer_of(entry: &LogEntry) -> HResult {
+        entry.answer
+    }
+
     #[inline]
     fn len(&self) -> usize {
         self.entries.len()
@@ -314,26 +305,5 @@ impl CallLog for CompactLog {
 
     fn to_records(&self) -> Vec<Record> {
         (0..self.entries.len()).map(|i| self.record(i)).collect()
-    }
-
-    /// A plain walk over the entries, with no call through the trait per entry and no test of
-    /// `answers` per entry.
-    #[inline]
-    fn counted_progress(
-        &self,
-        from: usize,
-        indices: RangeInclusive<u32>,
-        max: u32,
-        answers: Answers,
-    ) -> usize {
-        let entries = self.entries.get(from..).unwrap_or_default();
-        let entries = &entries[..run_len(&indices).min(entries.len())];
-        let first = progress_number(*indices.start(), max);
-        match answers {
-            Answers::Any => counted(entries, first, |_| true),
-            Answers::BeforeCancel => counted(entries, first, |kept| {
-                Answers::BeforeCancel.allow(kept.answer)
-            }),
-        }
     }
 }

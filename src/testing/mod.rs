@@ -12,11 +12,13 @@
 //! - [`Silent`]: a callback that answers `S_OK` to everything and records nothing.
 //! - [`SyncTest`]: all of it around a [`SimulatedHost`](crate::SimulatedHost) in one call, and
 //!   [`SyncRun::assert_released`] for the references and handles left behind.
-//! - [`Explore`]: the provider under every host behaviour that matters (Cancel at each step,
-//!   failures answered to `Error` and `Done`, seeded random scripts), each failure shrunk to the
-//!   smallest [`Script`], printed as the code that replays it.
+//! - [`Explore`]: the provider under every host behaviour that matters (Cancel at each
+//!   `Progress`, Cancel and a failure at each `Error`, a failure at `Done`, seeded random
+//!   scripts), each failure shrunk to the smallest [`Script`], printed as the code that replays
+//!   it.
 //!
-//! The guide in `docs/testing-store-providers.md` walks through a first test.
+//! The guide in `docs/testing-store-providers.md` walks through a first test;
+//! `docs/architecture.md` ("The kit by stage") says where each stage lives.
 
 mod artifact;
 mod checker;

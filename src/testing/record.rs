@@ -291,12 +291,23 @@ pub(crate) trait CallLog {
     /// The log as [`Record`]s, to keep or print: only a failure needs them.
     fn to_records(&self) -> Vec<Record>;
 
+    /// One call as the log keeps it: what [`counted_progress`](Self::counted_progress) walks.
+    type Entry;
+    /// The calls as the log keeps them, in order.
+    fn entries(&self) -> &[Self::Entry];
+    /// What the checker compares of a kept call.
+    fn kind_of(entry: &Self::Entry) -> Kind;
+    /// The answer a kept call had.
+    fn answer_of(entry: &Self::Entry) -> HResult;
+
     /// How many calls from `from` on count through `indices` in order: `Progress` calls with the
     /// next index each, all with maximum `max`, each answered as `answers` allows. At most one
     /// call per index; fewer where a call breaks the count or the log ends.
     ///
     /// Most of a run's calls are such a count: the checker and [`Expect`](super::Expect) pass
-    /// over it in one step. This walks [`at`](Self::at); a log kept as a slice walks the slice.
+    /// over it in one step, a plain walk over the kept entries with no test of `answers` per
+    /// entry.
+    #[inline]
     fn counted_progress(
         &self,
         from: usize,
@@ -304,19 +315,57 @@ pub(crate) trait CallLog {
         max: u32,
         answers: Answers,
     ) -> usize {
+        let entries = self.entries().get(from..).unwrap_or_default();
+        let entries = &entries[..run_len(&indices).min(entries.len())];
         let first = progress_number(*indices.start(), max);
-        let end = from.saturating_add(run_len(&indices)).min(self.len());
-        (from..end)
-            .zip(0u64..)
-            .take_while(|&(at, k)| {
-                let call = self.at(at);
-                call.kind.is_progress_number(first + k) && answers.allow(call.answer)
-            })
-            .count()
+        let numbered = |e: &Self::Entry, n: u64| Self::kind_of(e).is_progress_number(n);
+        match answers {
+            Answers::Any => counted(entries, first, numbered),
+            Answers::BeforeCancel => counted(entries, first, |e, n| {
+                numbered(e, n) && Answers::BeforeCancel.allow(Self::answer_of(e))
+            }),
+        }
     }
 }
 
+/// How many of `entries` from the first on count: `counts(entry, number)` for the numbers
+/// `first`, `first + 1`, ... (see [`progress_number`]).
+#[inline]
+fn counted<E>(entries: &[E], first: u64, counts: impl Fn(&E, u64) -> bool) -> usize {
+    // Wrapping: past the last index only after the last entry, where it is not read.
+    let mut number = first;
+    // Four at a time while all four count: one test of the end for every four entries.
+    for four in entries.chunks_exact(4) {
+        if !(0..4).all(|k| counts(&four[k], number.wrapping_add(k as u64))) {
+            break;
+        }
+        number = number.wrapping_add(4);
+    }
+    // Then one at a time: the four that broke the count, or the last few.
+    let done = number.wrapping_sub(first) as usize;
+    let rest = entries[done..]
+        .iter()
+        .zip(0..)
+        .take_while(|&(entry, k)| counts(entry, number.wrapping_add(k)))
+        .count();
+    done + rest
+}
+
 impl CallLog for [Record] {
+    type Entry = Record;
+
+    fn entries(&self) -> &[Record] {
+        self
+    }
+
+    fn kind_of(entry: &Record) -> Kind {
+        Kind::of(&entry.call)
+    }
+
+    fn answer_of(entry: &Record) -> HResult {
+        entry.answer
+    }
+
     fn len(&self) -> usize {
         <[Record]>::len(self)
     }

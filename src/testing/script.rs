@@ -8,6 +8,9 @@ use std::ops::{Bound, RangeBounds};
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
 
+/// The slots a script answers, in the order a printed script names them.
+pub(crate) const SLOTS: [Slot; 3] = [Slot::Progress, Slot::Error, Slot::Done];
+
 /// One rule: `calls` of `slot` answer `answer`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Rule {

@@ -1,10 +1,15 @@
 //! The run as a picture: a self-contained SVG with one lane for the host and one per thread that
 //! called the callback, every call a mark at its time, a time axis and a legend.
 
+mod axis;
+#[cfg(test)]
+mod tests;
+
 use std::fmt::Write;
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
+use self::axis::Axis;
 use super::clock::{Anchor, Scale, Tick};
 use super::log::CompactLog;
 use super::record::{Call, CallLog, Record};
@@ -320,67 +325,6 @@ fn legend(out: &mut String, y: f64) {
     }
 }
 
-/// The time axis: from the host's call to `SynchronizeInBackground` to the end of the run.
-struct Axis {
-    end: Duration,
-}
-
-impl Axis {
-    fn new(end: Duration) -> Axis {
-        Axis {
-            end: end.mul_f64(1.03),
-        }
-    }
-
-    /// The x of `at`.
-    fn x(&self, at: Duration) -> f64 {
-        LEFT + (WIDTH - LEFT - RIGHT) * at.as_secs_f64() / self.end.as_secs_f64()
-    }
-
-    /// The axis under the lanes, with a grid line at each tick and the times in their unit.
-    fn draw(&self, out: &mut String, bottom: f64) {
-        let end = self.end.as_secs_f64();
-        let (unit, per) = match end {
-            e if e < 1e-3 => ("µs", 1e-6),
-            e if e < 1.0 => ("ms", 1e-3),
-            _ => ("s", 1.0),
-        };
-        let rough = end / per / 8.0;
-        let magnitude = 10f64.powf(rough.log10().floor());
-        let step = [1.0, 2.0, 5.0, 10.0]
-            .iter()
-            .map(|m| m * magnitude)
-            .find(|&s| s >= rough)
-            .unwrap_or(10.0 * magnitude);
-        let _ = writeln!(
-            out,
-            "<line x1=\"{LEFT}\" y1=\"{bottom}\" x2=\"{}\" y2=\"{bottom}\" stroke=\"#000\"/>",
-            WIDTH - RIGHT
-        );
-        let mut k = 0.0;
-        while k * step * per <= end {
-            let value = k * step;
-            let x = self.x(Duration::from_secs_f64(value * per));
-            let digits = if step < 1.0 { 1 } else { 0 };
-            let _ = writeln!(
-                out,
-                "<line class=\"grid\" x1=\"{x:.1}\" y1=\"{TOP}\" x2=\"{x:.1}\" y2=\"{}\"/>\
-                 <text x=\"{x:.1}\" y=\"{}\" text-anchor=\"middle\">{value:.digits$} {unit}</text>",
-                bottom + 5.0,
-                bottom + 19.0
-            );
-            k += 1.0;
-        }
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">time since the host called \
-             SynchronizeInBackground</text>",
-            LEFT + (WIDTH - LEFT - RIGHT) / 2.0,
-            bottom + 36.0
-        );
-    }
-}
-
 /// `text` with the characters XML gives a meaning escaped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -394,34 +338,4 @@ fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn calls_that_did_not_read_the_clock_are_placed_between_those_that_did() {
-        let mut log = CompactLog::with_capacity(64);
-        let thread = log.thread(std::thread::current().id(), || None).unwrap();
-        let began = Instant::now();
-        for i in 0..40 {
-            std::thread::sleep(Duration::from_millis(1));
-            log.push_position(i, 40, thread, HResult::S_OK);
-        }
-        let read: Vec<bool> = (0..40).map(|i| log.tick(i).is_some()).collect();
-        assert_eq!(read.iter().filter(|&&r| r).count(), 3, "{read:?}");
-        let scale = Scale::between(log.began(), Anchor::now());
-        let times = times(&log, |t| scale.instant(t).saturating_duration_since(began));
-        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
-        // Evenly between the 16th and the 32nd call, which read the clock.
-        let (a, b) = (times[16], times[32]);
-        assert!(b - a >= Duration::from_millis(16), "{times:?}");
-        let mid = times[24];
-        let half = a + (b - a) / 2;
-        let off = if mid > half { mid - half } else { half - mid };
-        assert!(off < Duration::from_micros(50), "{times:?}");
-        // After the last call that read it: at its time.
-        assert_eq!(times[39], times[32]);
-    }
 }

@@ -65,6 +65,11 @@ impl Table {
         state.open.store(false, Ordering::Release);
     }
 
+    /// Closes `value` if it is open: false if it is not.
+    fn close(&mut self, value: usize) -> bool {
+        self.position(value).map(|at| self.close_at(at)).is_ok()
+    }
+
     /// Closes `value` if it is open and names `state`.
     fn close_if(&mut self, value: usize, state: &Arc<State>) -> bool {
         match self.position(value) {
@@ -79,12 +84,12 @@ impl Table {
     /// Opens a new handle for `state` in the space at `base` and returns its value: the next
     /// slot's, past any value still open. Values go up from the first slot past the space's
     /// header and none is handed out twice before the counter wraps, after
-    /// [`space::SLOTS`] − [`space::FIRST_SLOT`] events; after that a value comes back only once
+    /// [`space::HANDLE_SLOTS`] − [`space::FIRST_SLOT`] events; after that a value comes back only once
     /// its handle is closed, so a value never names two events at once.
     fn open_new(&mut self, base: usize, state: Arc<State>) -> usize {
         let (value, at) = loop {
             let slot = self.next;
-            self.next = if slot + 1 >= space::SLOTS {
+            self.next = if slot + 1 >= space::HANDLE_SLOTS {
                 space::FIRST_SLOT
             } else {
                 slot + 1
@@ -108,7 +113,7 @@ impl Table {
 
 /// The event behind an [`Event`] value: this copy's own, or another copy's.
 #[derive(Clone, Debug)]
-enum Object {
+enum EventObject {
     Own(Arc<State>),
     Foreign(Foreign),
 }
@@ -121,7 +126,7 @@ enum Object {
 #[derive(Clone, Debug)]
 pub struct Event {
     handle: Handle,
-    object: Object,
+    object: EventObject,
 }
 
 impl Event {
@@ -137,7 +142,7 @@ impl Event {
         let value = TABLE.lock().open_new(base, Arc::clone(&state));
         Event {
             handle: Handle(value as *mut core::ffi::c_void),
-            object: Object::Own(state),
+            object: EventObject::Own(state),
         }
     }
 
@@ -147,13 +152,13 @@ impl Event {
     pub fn from_handle(handle: Handle) -> Result<Event> {
         let value = handle.0 as usize;
         if let Some(state) = TABLE.lock().find(value) {
-            let object = Object::Own(Arc::clone(state));
+            let object = EventObject::Own(Arc::clone(state));
             return Ok(Event { handle, object });
         }
         match Foreign::find(value) {
             Some(foreign) => Ok(Event {
                 handle,
-                object: Object::Foreign(foreign),
+                object: EventObject::Foreign(foreign),
             }),
             None => Err(bad_handle(handle)),
         }
@@ -163,16 +168,7 @@ impl Event {
     /// `E_HANDLE` if the handle is null, unknown, or already closed.
     pub fn close_handle(handle: Handle) -> Result<()> {
         let value = handle.0 as usize;
-        let closed = {
-            let mut table = TABLE.lock();
-            match table.position(value) {
-                Ok(at) => {
-                    table.close_at(at);
-                    true
-                }
-                Err(_) => false,
-            }
-        };
+        let closed = TABLE.lock().close(value);
         if closed || space::close_foreign(value) {
             Ok(())
         } else {
@@ -187,8 +183,8 @@ impl Event {
     pub(crate) fn close_own_handle(&self) -> Result<()> {
         let value = self.handle.0 as usize;
         let closed = match &self.object {
-            Object::Own(state) => TABLE.lock().close_if(value, state),
-            Object::Foreign(foreign) => foreign.close_own(value),
+            EventObject::Own(state) => TABLE.lock().close_if(value, state),
+            EventObject::Foreign(foreign) => foreign.close_own(value),
         };
         if closed {
             Ok(())
@@ -208,8 +204,8 @@ impl Event {
     /// newer one after the counter wraps).
     pub(crate) fn handle_still_open(&self) -> bool {
         match &self.object {
-            Object::Own(state) => state.still_open(),
-            Object::Foreign(foreign) => foreign.still_open(),
+            EventObject::Own(state) => state.still_open(),
+            EventObject::Foreign(foreign) => foreign.still_open(),
         }
     }
 
@@ -228,24 +224,24 @@ impl Event {
     /// auto-reset event).
     pub fn set(&self) {
         match &self.object {
-            Object::Own(state) => state.set(),
-            Object::Foreign(foreign) => foreign.set(),
+            EventObject::Own(state) => state.set(),
+            EventObject::Foreign(foreign) => foreign.set(),
         }
     }
 
     /// Returns the event to the unsignalled state.
     pub fn reset(&self) {
         match &self.object {
-            Object::Own(state) => state.reset(),
-            Object::Foreign(foreign) => foreign.reset(),
+            EventObject::Own(state) => state.reset(),
+            EventObject::Foreign(foreign) => foreign.reset(),
         }
     }
 
     /// True while the event is signalled.
     pub fn is_set(&self) -> bool {
         match &self.object {
-            Object::Own(state) => state.is_set(),
-            Object::Foreign(foreign) => foreign.is_set(),
+            EventObject::Own(state) => state.is_set(),
+            EventObject::Foreign(foreign) => foreign.is_set(),
         }
     }
 
@@ -263,8 +259,8 @@ impl Event {
     /// was signalled. Reads no clock when the event is signalled already.
     pub(crate) fn wait_until(&self, deadline: Option<Instant>) -> bool {
         match &self.object {
-            Object::Own(state) => state.wait_until(deadline),
-            Object::Foreign(foreign) => foreign.wait_until(deadline),
+            EventObject::Own(state) => state.wait_until(deadline),
+            EventObject::Foreign(foreign) => foreign.wait_until(deadline),
         }
     }
 }

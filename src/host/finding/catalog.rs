@@ -19,7 +19,7 @@ pub(crate) enum Seen {
 
 /// Writes the catalog: the enum, its list, and each entry's code, severity, summary, expectation
 /// and who sees it, from one table.
-macro_rules! catalog {
+macro_rules! catalog_table {
     ($($name:ident: $code:literal, $severity:ident, $seen:ident, $summary:literal, $expected:literal;)*) => {
         /// One entry of the catalog of everything the kit can report: a stable code, a
         /// severity, a summary and what the protocol expects instead. Every
@@ -81,7 +81,7 @@ macro_rules! catalog {
     };
 }
 
-catalog! {
+catalog_table! {
     // The calls, as the protocol checker judges them.
     ProgressAfterCancel: "progress_after_cancel", Error, Calls,
         "a Progress, or a successful Done, on a thread that was told of the user's Cancel",

@@ -9,7 +9,7 @@
 //!
 //! # Adding an entry
 //!
-//! One line in the `catalog!` table of [`catalog`](self::catalog) makes the entry: its name, code,
+//! One line in the `catalog_table!` table of [`catalog`](self::catalog) makes the entry: its name, code,
 //! severity, who sees it, summary and expectation; nothing else needs to know of it. Then:
 //!
 //! - where the problem is found, make the finding with [`Finding::new`] (or, for what the host

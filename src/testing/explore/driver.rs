@@ -77,7 +77,7 @@ where
     /// One scenario on this thread, its timeout re-checked; not counted (a shrinking step).
     pub(super) fn one(&mut self, script: &Script) -> Outcome {
         let store = (self.make_store)();
-        let outcome = scenario::run(&self.settings, &self.deadline, &store, script);
+        let outcome = scenario::run_one(&self.settings, &self.deadline, &store, script);
         self.settle(script, outcome)
     }
 
@@ -100,7 +100,7 @@ where
                 plain: self.plain_calls,
             }
         } else {
-            let plain = scenario::run(
+            let plain = scenario::run_one(
                 &self.settings,
                 &Deadline::first(None),
                 &(self.make_store)(),
@@ -117,7 +117,7 @@ where
             }
         };
         let rechecked = self.deadline.rechecked(reason);
-        scenario::run(&self.settings, &rechecked, &(self.make_store)(), script)
+        scenario::run_one(&self.settings, &rechecked, &(self.make_store)(), script)
     }
 
     /// Records outcome `i` and tells the observer; true when it failed.
@@ -154,7 +154,7 @@ where
                     let job = work.lock().map_or(Err(mpsc::RecvError), |w| w.recv());
                     let Ok((i, store)) = job else { return };
                     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                        scenario::run(&settings, &deadline, &store, &scripts[i])
+                        scenario::run_one(&settings, &deadline, &store, &scripts[i])
                     }));
                     drop(store);
                     if results.send((i, outcome)).is_err() {

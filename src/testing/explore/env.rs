@@ -20,13 +20,16 @@ pub(super) const CASES: &str = "MAPISYNC_EXPLORE_CASES";
 ///
 /// When it is set to anything but a decimal number `T` holds: an override that is not what its
 /// author meant must not pass unnoticed.
-pub(super) fn number<T>(name: &str, read: impl Fn(&str) -> Result<String, VarError>) -> Option<T>
+pub(super) fn override_number<T>(
+    name: &str,
+    read: impl Fn(&str) -> Result<String, VarError>,
+) -> Option<T>
 where
     T: FromStr + Bounded,
 {
     let value = match read(name) {
         Err(VarError::NotPresent) => return None,
-        Err(VarError::NotUnicode(value)) => invalid::<T>(name, &format!("{value:?}")),
+        Err(VarError::NotUnicode(value)) => malformed_override::<T>(name, &format!("{value:?}")),
         Ok(value) => value,
     };
     if value.trim().is_empty() {
@@ -34,11 +37,11 @@ where
     }
     match value.trim().parse() {
         Ok(n) => Some(n),
-        Err(_) => invalid::<T>(name, &format!("{value:?}")),
+        Err(_) => malformed_override::<T>(name, &format!("{value:?}")),
     }
 }
 
-fn invalid<T: Bounded>(name: &str, value: &str) -> ! {
+fn malformed_override<T: Bounded>(name: &str, value: &str) -> ! {
     panic!(
         "{name} is set to {value}: it must be a decimal number from 0 to {} (or unset, or empty, \
          to keep what the test sets)",
@@ -98,10 +101,13 @@ mod tests {
 
     #[test]
     fn unset_or_empty_keeps_what_the_test_sets() {
-        assert_eq!(number::<u64>(SEED, |_| Err(VarError::NotPresent)), None);
-        assert_eq!(number::<u64>(SEED, reading("  ")), None);
-        assert_eq!(number::<u64>(SEED, reading(" 1234\n")), Some(1234));
-        assert_eq!(number::<u32>(CASES, reading("0")), Some(0));
+        assert_eq!(
+            override_number::<u64>(SEED, |_| Err(VarError::NotPresent)),
+            None
+        );
+        assert_eq!(override_number::<u64>(SEED, reading("  ")), None);
+        assert_eq!(override_number::<u64>(SEED, reading(" 1234\n")), Some(1234));
+        assert_eq!(override_number::<u32>(CASES, reading("0")), Some(0));
     }
 
     #[test]
@@ -110,13 +116,13 @@ mod tests {
                     to 4294967295"
     )]
     fn a_malformed_value_is_a_clear_panic() {
-        let _ = number::<u32>(CASES, reading("-3"));
+        let _ = override_number::<u32>(CASES, reading("-3"));
     }
 
     #[test]
     #[should_panic(expected = "MAPISYNC_EXPLORE_SEED is set to \"0x10\"")]
     fn a_hexadecimal_seed_is_not_taken_for_another_number() {
-        let _ = number::<u64>(SEED, reading("0x10"));
+        let _ = override_number::<u64>(SEED, reading("0x10"));
     }
 
     #[test]

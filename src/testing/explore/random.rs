@@ -5,8 +5,7 @@ use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
 use crate::core::hresult::HResult;
-use crate::interfaces::progress_callback::Slot;
-use crate::testing::script::{Calls, Rule, Script};
+use crate::testing::script::{Calls, Rule, Script, SLOTS};
 
 /// The answers random scripts give: the user's Cancel, and the failures a host answers with.
 pub(super) const ANSWERS: [HResult; 5] = [
@@ -16,8 +15,6 @@ pub(super) const ANSWERS: [HResult; 5] = [
     HResult::E_UNEXPECTED,
     HResult::E_ABORT,
 ];
-
-const SLOTS: [Slot; 3] = [Slot::Progress, Slot::Error, Slot::Done];
 
 /// Most rules in one random script.
 const MAX_RULES: usize = 3;
@@ -120,6 +117,7 @@ pub(super) fn shrink<O>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interfaces::progress_callback::Slot;
 
     fn scripts(seed: u64) -> Vec<Script> {
         draw(seed, 20, 8).iter().map(Drawn::script).collect()

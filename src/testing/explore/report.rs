@@ -8,6 +8,7 @@ use super::deadline::Deadline;
 use super::env;
 use super::scenario::Outcome;
 use crate::core::sync_flags::SyncFlags;
+use crate::testing::artifact::write_timeline;
 use crate::testing::script::Script;
 use crate::testing::verdict::Verdict;
 
@@ -19,6 +20,18 @@ pub struct ExploreFailure {
     /// The findings (protocol, host, leaks, timeout) and the call log.
     pub verdict: Verdict,
     timed_out: bool,
+    /// The failing run as a picture: what [`Exploration::assert_passed`] writes.
+    timeline: Timeline,
+}
+
+/// A failing run's picture, an SVG, kept out of `Debug` but for its size.
+#[derive(Clone)]
+struct Timeline(String);
+
+impl fmt::Debug for Timeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timeline({} bytes of SVG)", self.0.len())
+    }
 }
 
 impl ExploreFailure {
@@ -27,6 +40,7 @@ impl ExploreFailure {
             script: script.canonical(),
             verdict: outcome.verdict,
             timed_out: outcome.timed_out,
+            timeline: Timeline(outcome.timeline.unwrap_or_default()),
         }
     }
 
@@ -133,11 +147,15 @@ impl Exploration {
 
     /// Panics, when a scenario failed, with the exploration's report (its `Display`): each
     /// failing script as Rust code that replays it, its findings and its call log, and the
-    /// shell line that replays the exploration.
+    /// shell line that replays the exploration; and, as a failing
+    /// [`SyncRun::assert_passed`](crate::testing::SyncRun::assert_passed) does, the picture of
+    /// the smallest failing script's run written to `$MAPISYNC_ARTIFACTS` (by default the system
+    /// temp folder's `mapisync/`) as `<test name>.svg`, the file named at the end.
     #[track_caller]
     pub fn assert_passed(&self) {
-        if !self.passed() {
-            panic!("{self}");
+        if let Some(smallest) = self.failures.first() {
+            let picture = write_timeline(&smallest.timeline.0);
+            panic!("{self}{picture}");
         }
     }
 }

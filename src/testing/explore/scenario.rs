@@ -32,6 +32,9 @@ pub(super) struct Outcome {
     pub(super) elapsed: Duration,
     /// How many calls of each slot it saw.
     pub(super) counts: Counts,
+    /// The run as a picture ([`SyncRun::timeline_svg`](crate::testing::SyncRun::timeline_svg)),
+    /// drawn only when the scenario failed: the one run of the failure, kept for its report.
+    pub(super) timeline: Option<String>,
 }
 
 impl Outcome {
@@ -72,7 +75,7 @@ pub(super) fn timed_out(deadline: &Deadline) -> Finding {
 /// Runs `script` against `store` under `settings` and `deadline`. A hung provider costs the
 /// deadline and no more: the host stops waiting, and the worker is left to finish (or not) on
 /// its own thread.
-pub(super) fn run(
+pub(super) fn run_one(
     settings: &Settings,
     deadline: &Deadline,
     store: &MapiSync,
@@ -118,10 +121,12 @@ pub(super) fn run(
             Call::Done { .. } => counts.done += 1,
         }
     }
+    let timeline = (!verdict.passed()).then(|| run.timeline_svg());
     Outcome {
         verdict,
         timed_out,
         elapsed: started.elapsed(),
         counts,
+        timeline,
     }
 }

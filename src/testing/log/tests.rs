@@ -4,7 +4,9 @@ use super::samples::{log, number};
 use super::*;
 use crate::core::handle::Handle;
 use crate::interfaces::progress_callback::Slot;
-use crate::testing::record::{Call, Text};
+use std::ops::RangeInclusive;
+
+use crate::testing::record::{Answers, Call, Text};
 use widestring::{u16cstr, U16CStr};
 
 /// What `counted_progress` means, said in the plainest way: the records, one by one, while

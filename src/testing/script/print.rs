@@ -2,12 +2,9 @@
 
 use std::fmt;
 
-use super::{Calls, Rule, Script};
+use super::{Calls, Rule, Script, SLOTS};
 use crate::core::hresult::HResult;
 use crate::interfaces::progress_callback::Slot;
-
-/// The slots in the order a printed script names them.
-const SLOTS: [Slot; 3] = [Slot::Progress, Slot::Error, Slot::Done];
 
 impl Script {
     /// The same answers to every call in the fewest rules: per slot, the calls that answer a

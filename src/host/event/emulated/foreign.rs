@@ -125,14 +125,7 @@ extern "C" fn op_find(value: usize) -> *const c_void {
     }
 }
 extern "C" fn op_close(value: usize) -> bool {
-    let mut table = TABLE.lock();
-    match table.position(value) {
-        Ok(at) => {
-            table.close_at(at);
-            true
-        }
-        Err(_) => false,
-    }
+    TABLE.lock().close(value)
 }
 extern "C" fn op_is_open(value: usize) -> bool {
     TABLE.lock().position(value).is_ok()

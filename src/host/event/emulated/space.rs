@@ -50,7 +50,7 @@ const SPACE_BITS: u32 = if cfg!(miri) {
 pub(super) const SPACE_BYTES: usize = 1 << SPACE_BITS;
 
 /// Slots in the space: the value of slot `n` is `base + 4 × n`.
-pub(super) const SLOTS: usize = SPACE_BYTES / 4;
+pub(super) const HANDLE_SLOTS: usize = SPACE_BYTES / 4;
 
 /// The first slot past the header.
 pub(super) const FIRST_SLOT: usize = core::mem::size_of::<Header>().div_ceil(4);

@@ -15,7 +15,7 @@ fn state() -> Arc<State> {
 fn after_the_counter_wraps_values_pass_over_the_header_and_every_handle_still_open() {
     let base = space::own_base(&foreign::OPS);
     let first = space::FIRST_SLOT;
-    let top = space::SLOTS - 1;
+    let top = space::HANDLE_SLOTS - 1;
     let value = |slot: usize| base + 4 * slot;
     let mut table = Table {
         next: top - 1,
@@ -74,7 +74,7 @@ fn an_event_whose_value_now_names_another_closes_nothing() {
     // `newer`.
     let stale = Event {
         handle: newer.handle(),
-        object: Object::Own(state()),
+        object: EventObject::Own(state()),
     };
     assert_eq!(
         stale.close_own_handle().unwrap_err().hresult(),

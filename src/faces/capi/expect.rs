@@ -68,6 +68,26 @@ unsafe fn add(e: *mut CExpect, add: impl FnOnce(&mut Steps) -> Result<(), HResul
     })
 }
 
+/// Appends the step `step` makes of the expectation; `takes_text`: `mapisync_expect_text` may
+/// follow it.
+///
+/// # Safety
+///
+/// `e` is null or a live expectation.
+unsafe fn push_step(
+    e: *mut CExpect,
+    takes_text: bool,
+    step: impl FnOnce(Expect) -> Expect,
+) -> HRESULT {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe {
+        add(e, |e| {
+            e.push(takes_text, step);
+            Ok(())
+        })
+    }
+}
+
 /// `Progress` calls with the indices `first..=last`, in order, each with maximum `max`.
 /// `first > last` is `E_INVALIDARG`.
 ///
@@ -101,12 +121,7 @@ pub unsafe extern "C" fn mapisync_expect_progress(
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> HRESULT {
     // SAFETY: the caller's guarantee, passed on.
-    unsafe {
-        add(e, |e| {
-            e.push(true, |x| x.error(HResult(hr)));
-            Ok(())
-        })
-    }
+    unsafe { push_step(e, true, |x| x.error(HResult(hr))) }
 }
 
 /// One `Done` call with final status `hr`.
@@ -117,12 +132,7 @@ pub unsafe extern "C" fn mapisync_expect_error(e: *mut CExpect, hr: HRESULT) -> 
 #[no_mangle]
 pub unsafe extern "C" fn mapisync_expect_done(e: *mut CExpect, hr: HRESULT) -> HRESULT {
     // SAFETY: the caller's guarantee, passed on.
-    unsafe {
-        add(e, |e| {
-            e.push(false, |x| x.done(HResult(hr)));
-            Ok(())
-        })
-    }
+    unsafe { push_step(e, false, |x| x.done(HResult(hr))) }
 }
 
 /// Every call of the last entry carries exactly `text` (NUL-terminated UTF-16). `E_POINTER` for

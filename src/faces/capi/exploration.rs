@@ -133,6 +133,21 @@ unsafe fn with<T: Copy>(x: *const CExploration, none: T, f: impl FnOnce(&CExplor
     boundary(none, || unsafe { x.as_ref() }.map_or(none, f))
 }
 
+/// What `f` makes of the `i`th failure (its C script and its run); NULL for a null `x` or `i` past
+/// the count.
+///
+/// # Safety
+///
+/// `x` is null or a live exploration.
+unsafe fn with_failure<T>(
+    x: *const CExploration,
+    i: usize,
+    f: impl FnOnce(&(CString, Run)) -> *const T,
+) -> *const T {
+    // SAFETY: the caller's guarantee, passed on.
+    unsafe { with(x, ptr::null(), |x| x.failures.get(i).map_or(ptr::null(), f)) }
+}
+
 /// Nonzero when no scenario failed; 0 for NULL.
 ///
 /// # Safety
@@ -189,11 +204,7 @@ pub unsafe extern "C" fn mapisync_exploration_failure_script(
     i: usize,
 ) -> *const c_char {
     // SAFETY: the caller's guarantee, passed on.
-    unsafe {
-        with(x, ptr::null(), |x| {
-            x.failures.get(i).map_or(ptr::null(), |(s, _)| s.as_ptr())
-        })
-    }
+    unsafe { with_failure(x, i, |(script, _)| script.as_ptr()) }
 }
 
 /// The `i`th failure's run (findings, report, statuses), owned by the exploration; NULL for NULL
@@ -208,13 +219,7 @@ pub unsafe extern "C" fn mapisync_exploration_failure_run(
     i: usize,
 ) -> *const Run {
     // SAFETY: the caller's guarantee, passed on.
-    unsafe {
-        with(x, ptr::null(), |x| {
-            x.failures
-                .get(i)
-                .map_or(ptr::null(), |(_, run)| ptr::from_ref(run))
-        })
-    }
+    unsafe { with_failure(x, i, |(_, run)| ptr::from_ref(run)) }
 }
 
 /// The summary, then each failure: its script as C, its findings and its call log. UTF-8 owned

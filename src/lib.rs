@@ -50,8 +50,8 @@
 //! ```
 
 // The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
-// itself and the layers before it (tests/layering.rs checks it); the public names are re-exported
-// below and never imported back.
+// itself and the layers before it (tests/project/layering.rs checks it); the public names are
+// re-exported below and never imported back.
 pub mod abi;
 mod core;
 mod faces;

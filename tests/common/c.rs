@@ -1,6 +1,6 @@
-//! Helpers shared by the C interop tests (`tests/c_interop.rs`, `tests/c_sync.rs`): the fixture's
-//! IIDs, texts and counts seen from C. Included as `#[path = "common/c.rs"] mod c_common;` by
-//! those files only: it needs the workspace's C fixture crate, which the published crate does
+//! Helpers shared by the C interop tests (`tests/c/c_interop.rs`, `tests/c/c_sync.rs`): the
+//! fixture's IIDs, texts and counts seen from C. Included as `#[path = "../common/c.rs"] mod
+//! c_common;` by those files only: it needs the workspace's C fixture crate, which the published crate does
 //! not carry.
 #![allow(dead_code)]
 

@@ -15,8 +15,8 @@
 //! - where the problem is found, make the finding with [`Finding::new`] (or, for what the host
 //!   observes, a `HostProblem` variant whose `entry` arm names the new entry: its `Display` is the
 //!   finding's wording);
-//! - give the code a section in `docs/findings.md` (`tests/findings_catalog.rs` fails until every
-//!   code has one and every section is a code).
+//! - give the code a section in `docs/findings.md` (`tests/kit/findings_catalog.rs` fails until
+//!   every code has one and every section is a code).
 //!
 //! The host reports it, `SyncRun` adds it to the verdict when only the host can see it (or leaves
 //! it to the leak accounting), and the C API and every report print its code, with no other

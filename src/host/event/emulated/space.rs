@@ -37,7 +37,7 @@ use std::sync::OnceLock;
 
 /// log2 of the handle space's size: 4 MiB of address space on a 64-bit target (2^20 values
 /// before the counter wraps), 1 MiB on a 32-bit one (2^18). The allocator may reserve twice that
-/// to align it: a process's address space is a budget too (tests/open_syncs.rs).
+/// to align it: a process's address space is a budget too (tests/host/open_syncs.rs).
 const SPACE_BITS: u32 = if cfg!(miri) {
     16
 } else if usize::BITS == 64 {

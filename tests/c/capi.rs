@@ -576,7 +576,7 @@ fn explore_answers_bad_inputs_and_writes_only_null() {
     }
 }
 
-const GUIDE: &str = include_str!("../docs/c-and-cpp.md");
+const GUIDE: &str = include_str!("../../docs/c-and-cpp.md");
 
 /// The first text block of the C guide after `intro` (either line ending).
 fn shown_after(intro: &str) -> String {

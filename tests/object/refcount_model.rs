@@ -1,5 +1,6 @@
 //! Random sequences of clone / drop / QueryInterface / Release / calls, checked against a model.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::ffi::c_void;

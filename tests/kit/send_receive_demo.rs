@@ -3,16 +3,16 @@
 //! and every run ends with the final status, the protocol verdict and the leak check. Ctrl-C is
 //! the user pressing Cancel, lines fit 80 columns, and `NO_COLOR` means no colour.
 
-#[path = "../examples/support/fake_imap.rs"]
+#[path = "../../examples/support/fake_imap.rs"]
 mod fake_imap;
 
-#[path = "../examples/support/ctrl_c.rs"]
+#[path = "../../examples/support/ctrl_c.rs"]
 mod ctrl_c;
 
-#[path = "../examples/support/dialog.rs"]
+#[path = "../../examples/support/dialog.rs"]
 mod dialog;
 
-#[path = "../examples/support/explore_demo.rs"]
+#[path = "../../examples/support/explore_demo.rs"]
 mod explore_demo;
 
 use std::io::{self, Write};
@@ -486,7 +486,7 @@ fn a_pressed_cancel_button_answers_every_later_progress_with_cancel() {
 #[test]
 #[cfg_attr(
     miri,
-    ignore = "hundreds of host runs: beyond Miri's pace (tests/explore.rs says more)"
+    ignore = "hundreds of host runs: beyond Miri's pace (tests/kit/explore.rs says more)"
 )]
 fn explore_prints_progress_then_a_summary_under_80_columns() {
     let store = instant().store().unwrap();

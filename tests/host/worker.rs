@@ -1,6 +1,7 @@
 //! `SyncWorker`'s settings and its `SyncContext`: Rust text is made to fit the ABI, never refused,
 //! and the stack size can be raised for work that needs it.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::{Call, Recorder};

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use mapisync::testing::{catalog, CatalogEntry, Severity};
 
-const PAGE: &str = include_str!("../docs/findings.md");
+const PAGE: &str = include_str!("../../docs/findings.md");
 
 /// The page's `## ` sections, in order: the heading and the body up to the next one.
 fn page_sections() -> Vec<(&'static str, &'static str)> {

@@ -2,6 +2,7 @@
 //! text, QueryInterface's IID and out-pointer, and the MAPISIB with its done-event slot. Each is
 //! read and written unaligned; the implementation sees an aligned copy of the text.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::ffi::c_void;

@@ -1,6 +1,7 @@
 //! Calls through the vtable into a Rust implementation: arguments arrive unchanged, answers come
 //! back unchanged, and panics stay on the Rust side.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -2,6 +2,7 @@
 //! the last Release frees the block without ever owning it as a whole while the value's
 //! destructor runs. These tests also run under Miri (Stacked and Tree Borrows).
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::panic::panic_any;

@@ -1,6 +1,7 @@
 //! The run as a picture: `SyncRun::timeline_svg`, and the picture a failing assertion leaves in
 //! `$MAPISYNC_ARTIFACTS`.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::time::Duration;

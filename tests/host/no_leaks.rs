@@ -1,6 +1,7 @@
 //! The only test in its process, so that the process-wide count of open event handles is ours:
 //! after syncs that succeed, fail and panic, no handle and no reference is left.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::sync::atomic::Ordering;

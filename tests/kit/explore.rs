@@ -7,6 +7,7 @@
 // sync_handshake.rs, and Explore itself holds no unsafe code.
 #![cfg(not(miri))]
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -6,13 +6,14 @@
 // sync_handshake.rs.
 #![cfg(not(miri))]
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::failure_of;
 use mapisync::testing::{Expect, Explore, Script, SyncTest};
 use mapisync::{HResult, Handle, MapiSync, Result, SyncProvider, SyncRequest, SyncWorker};
 
-const GUIDE: &str = include_str!("../docs/testing-store-providers.md");
+const GUIDE: &str = include_str!("../../docs/testing-store-providers.md");
 
 /// The first text block of the guide after `intro` (with either line ending: a Windows checkout
 /// may have turned the guide's into CRLF).

@@ -2,6 +2,7 @@
 //! the provider no longer holds are findings of their own, and neither is blamed on a provider
 //! that did nothing wrong.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::failure_of;

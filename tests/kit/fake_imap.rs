@@ -2,7 +2,7 @@
 //! provider author would test theirs: run it under `mapisync::testing::SyncTest`, script the
 //! user's answers, and assert on the protocol, the calls and the references.
 
-#[path = "../examples/support/fake_imap.rs"]
+#[path = "../../examples/support/fake_imap.rs"]
 mod fake_imap;
 
 use fake_imap::{FakeImapStore, Folder, ProgressStep};
@@ -356,7 +356,7 @@ fn the_demo_account_has_distinct_folders_of_varying_sizes() {
 #[test]
 #[cfg_attr(
     miri,
-    ignore = "hundreds of host runs: beyond Miri's pace (tests/explore.rs says more)"
+    ignore = "hundreds of host runs: beyond Miri's pace (tests/kit/explore.rs says more)"
 )]
 fn the_provider_passes_an_exploration_of_every_host_behaviour() {
     // Cancel at each step, Cancel and a failure at the Error, a failure at Done, then 200 random

@@ -23,7 +23,7 @@ use mapisync::{
 };
 use mapisync_c_fixture as fx;
 
-#[path = "common/c.rs"]
+#[path = "../common/c.rs"]
 mod c_common;
 use c_common::{c_iid, c_text, callback_count as c_count, garbage, hr};
 

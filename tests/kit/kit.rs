@@ -1,6 +1,7 @@
 //! The test kit against correct and deliberately broken providers: each breakage is caught with a
 //! message that says what happened.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::sync::Mutex;

@@ -1,5 +1,6 @@
 //! One object shared by 8 threads that clone, call and release it.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::sync::atomic::Ordering;

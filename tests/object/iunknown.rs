@@ -1,5 +1,6 @@
 //! The IUnknown rules of a Rust-made object, exercised through the raw vtable as C would.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::ptr;

@@ -1,6 +1,7 @@
 //! Both sides of SynchronizeInBackground: MAPISIB validation, the worker's guarantees, the
 //! simulated host, and the store's IUnknown rules.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::ffi::c_void;

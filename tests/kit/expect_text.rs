@@ -1,5 +1,6 @@
 //! `Expect::with_text`: the texts of the calls, compared where given and shown where they differ.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use common::failure_of;

@@ -5,6 +5,7 @@
 // Writes files, which Miri's isolation refuses.
 #![cfg(not(miri))]
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::path::PathBuf;

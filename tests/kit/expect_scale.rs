@@ -1,5 +1,6 @@
 //! `Expect` on a 100 000-call run: linear memory, and a diff a person can read.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::ops::RangeInclusive;

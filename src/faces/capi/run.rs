@@ -55,7 +55,7 @@ impl Run {
         }
         Run::new(
             &findings,
-            report.started,
+            report.started(),
             report.final_status().unwrap_or(HResult::E_UNEXPECTED),
             records,
             text,

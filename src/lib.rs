@@ -49,6 +49,9 @@
 //! # Ok::<(), mapisync::Error>(())
 //! ```
 
+// The examples in these docs and in docs/*.md show only what is not deprecated.
+#![doc(test(attr(deny(deprecated))))]
+
 // The layers, lowest first: abi, core, interfaces, host, testing, faces. Each imports only from
 // itself and the layers before it (tests/project/layering.rs checks it); the public names are
 // re-exported below and never imported back.

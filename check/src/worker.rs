@@ -13,10 +13,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use mapisync::testing::{CatalogEntry, SyncTest, Verdict};
-use mapisync::{
-    Error, HResult, Handle, HostProblem, MapiSync, Result, Slot, SyncProvider, SyncRequest,
-};
+use mapisync::testing::{ExploreFailure, SyncTest, Verdict};
+use mapisync::{Error, HResult, Handle, MapiSync, Result, Slot, SyncProvider, SyncRequest};
 
 use crate::options::Settings;
 use crate::outcome::{crash_finding, encode, Class, Failure, FindingLine, CRASH_CALL_LOG};
@@ -145,7 +143,7 @@ fn explore(stores: &Stores, settings: &Settings) {
     );
     let reported = exploration.failures();
     send("found", &[&reported.len().to_string()]);
-    let crashed: Vec<bool> = reported.iter().map(|f| is_crash(&f.verdict)).collect();
+    let crashed: Vec<bool> = reported.iter().map(is_crash).collect();
     for (failure, &crashed) in reported.iter().zip(&crashed) {
         let script = failure.script.to_string();
         let (findings, call_log) = if crashed {
@@ -192,14 +190,10 @@ fn explore(stores: &Stores, settings: &Settings) {
     send("done", &[&scenarios, &ms, &exploration.seed().to_string()]);
 }
 
-/// True when `verdict` is a stand-in's for a store that crashed a worker before: its start
-/// failed with [`CRASHED`], as the host words that problem.
-fn is_crash(verdict: &Verdict) -> bool {
-    let crashed = HostProblem::StartFailed(CRASHED).to_string();
-    verdict
-        .findings()
-        .iter()
-        .any(|f| f.entry() == CatalogEntry::StartFailed && f.what == crashed)
+/// True when `failure` is a stand-in's for a store that crashed a worker before: its start
+/// failed with [`CRASHED`].
+fn is_crash(failure: &ExploreFailure) -> bool {
+    failure.report().started() == CRASHED
 }
 
 /// The call log of a verdict, as its `Display` ends: `call log (N calls):` and a line per call.

@@ -892,7 +892,7 @@ pub fn run_demo(options: &DemoOptions, out: Box<dyn Write + Send>, tty: bool) ->
             let heard = as_heard(records.clone(), from);
             Checker::new()
                 .strict()
-                .done_event(run.report().done_event)
+                .done_event(run.report().done_event())
                 .check(&heard, run.recorder().lost())
         }
         None => run.verdict(),

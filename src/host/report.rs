@@ -4,6 +4,7 @@
 //! severity and expectation are the entry's; its `Display` is its wording, which the test kit's
 //! checker and harness reuse for the same rule.
 
+mod accessors;
 mod wording;
 
 use std::fmt;
@@ -168,48 +169,52 @@ impl HostProblem {
 /// readable summary.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncReport {
-    /// What `SynchronizeInBackground` returned.
+    /// Deprecated: the method [`started()`](Self::started()) gives the same.
+    #[deprecated(note = "use the method SyncReport::started()")]
     pub started: HResult,
-    /// The handle the store wrote through `phSyncDoneEvent` (null if it failed).
+    /// Deprecated: the method [`done_event()`](Self::done_event()) gives the same.
+    #[deprecated(note = "use the method SyncReport::done_event()")]
     pub done_event: Handle,
-    /// Whether the done event was signalled within the timeout.
+    /// Deprecated: the method [`signalled()`](Self::signalled()) gives the same.
+    #[deprecated(note = "use the method SyncReport::signalled()")]
     pub signalled: bool,
-    /// Every `Done` call, in order: the handle and the final status it brought.
+    /// Deprecated: the method [`done_calls()`](Self::done_calls()) gives the same.
+    #[deprecated(note = "use the method SyncReport::done_calls()")]
     pub done_calls: Vec<(Handle, HResult)>,
-    /// Closing the done event's handle: `Err(E_HANDLE)` if the host found it closed already by
-    /// the provider; `Ok` when it closed it, or had nothing to close (see [`closer`](Self::closer)).
+    /// Deprecated: the method [`closed()`](Self::closed()) gives the same.
+    #[deprecated(note = "use the method SyncReport::closed()")]
     pub closed: core::result::Result<(), HResult>,
-    /// Who closed the done event's handle.
+    /// Deprecated: the method [`closer()`](Self::closer()) gives the same.
+    #[deprecated(note = "use the method SyncReport::closer()")]
     pub closer: EventCloser,
-    /// Whether the host could take its own reference to the done event (it was an open event when
-    /// `SynchronizeInBackground` returned, or when `Done` brought it back).
+    /// Deprecated: the method [`held()`](Self::held()) gives the same.
+    #[deprecated(note = "use the method SyncReport::held()")]
     pub held: bool,
-    /// From the call to `SynchronizeInBackground` to the report.
+    /// Deprecated: the method [`elapsed()`](Self::elapsed()) gives the same.
+    #[deprecated(note = "use the method SyncReport::elapsed()")]
     pub elapsed: Duration,
-    /// The host's timeout: how long it waits for the done event, from `SynchronizeInBackground`'s
-    /// return.
+    /// Deprecated: the method [`timeout()`](Self::timeout()) gives the same.
+    #[deprecated(note = "use the method SyncReport::timeout()")]
     pub timeout: Duration,
-    /// How long `SynchronizeInBackground` took to return; `None` when it had not returned when
-    /// the host stopped waiting for it (then [`started`](Self::started) is `S_OK`, and nothing
-    /// else was waited for).
+    /// Deprecated: the method [`start_took()`](Self::start_took()) gives the same.
+    #[deprecated(note = "use the method SyncReport::start_took()")]
     pub start_took: Option<Duration>,
-    /// How long the host waited: for the done event, from `SynchronizeInBackground`'s return until
-    /// it saw the signal or the timeout passed; for a start that never returned, for the start.
+    /// Deprecated: the method [`waited()`](Self::waited()) gives the same.
+    #[deprecated(note = "use the method SyncReport::waited()")]
     pub waited: Duration,
     /// When things happened, for the timeline.
     pub(crate) moments: Moments,
-    /// Calls refused before they reached the callback (text over
-    /// [`MAX_TEXT_LEN`](crate::MAX_TEXT_LEN)): the slot, and what the provider was answered.
+    /// Deprecated: the method [`refused()`](Self::refused()) gives the same.
+    #[deprecated(note = "use the method SyncReport::refused()")]
     pub refused: Vec<(Slot, Error)>,
-    /// How many more times the provider released the callback than it took it: the host holds
-    /// 2^20 spare references on the callback it hands over, so extra Releases free nothing and
-    /// are counted here.
+    /// Deprecated: the method [`over_released()`](Self::over_released()) gives the same.
+    #[deprecated(note = "use the method SyncReport::over_released()")]
     pub over_released: u32,
-    /// The message of a panic in the provider's [`SyncWorker`](crate::SyncWorker) work, which
-    /// the worker caught and reported as `E_UNEXPECTED`.
+    /// Deprecated: the method [`work_panicked()`](Self::work_panicked()) gives the same.
+    #[deprecated(note = "use the method SyncReport::work_panicked()")]
     pub work_panicked: Option<String>,
-    /// Calls through the callback after `SynchronizeInBackground` returned while the provider
-    /// held no reference on it: the slot of the first, and how many.
+    /// Deprecated: the method [`after_release()`](Self::after_release()) gives the same.
+    #[deprecated(note = "use the method SyncReport::after_release()")]
     pub after_release: Option<(Slot, u32)>,
 }
 
@@ -218,94 +223,95 @@ impl SyncReport {
     /// returned, or it handed out an event that was never signalled. What it holds is then not
     /// left behind yet.
     pub(crate) fn still_running(&self) -> bool {
-        self.start_took.is_none() || (self.started.is_success() && self.held && !self.signalled)
+        self.start_took().is_none()
+            || (self.started().is_success() && self.held() && !self.signalled())
     }
 
     /// The status `Done` brought, if `Done` was called.
     pub fn final_status(&self) -> Option<HResult> {
-        self.done_calls.first().map(|&(_, hr)| hr)
+        self.done_calls().first().map(|&(_, hr)| hr)
     }
 
     /// Everything the run did against the protocol, warnings included, in a fixed order: the
     /// start, the event, `Done`, refused calls, the close.
     pub fn host_problems(&self) -> Vec<HostProblem> {
         let mut problems = Vec::new();
-        let Some(took) = self.start_took else {
+        let Some(took) = self.start_took() else {
             // One cause, one finding: nothing else can be judged of a call still running.
             problems.push(HostProblem::StartHung {
-                waited: self.waited,
-                timeout: self.timeout,
+                waited: self.waited(),
+                timeout: self.timeout(),
             });
             return problems;
         };
-        if self.started.is_failure() {
-            problems.push(HostProblem::StartFailed(self.started));
+        if self.started().is_failure() {
+            problems.push(HostProblem::StartFailed(self.started()));
             return problems;
         }
-        if took > self.timeout {
+        if took > self.timeout() {
             problems.push(HostProblem::StartBlocked {
                 took,
-                timeout: self.timeout,
+                timeout: self.timeout(),
             });
         }
         let mut unsignalled = false;
-        if self.done_event.is_null() {
+        if self.done_event().is_null() {
             problems.push(HostProblem::NoDoneEvent);
-        } else if !self.held {
+        } else if !self.held() {
             // A provider that kept its event (Done(NULL)) may close it as soon as it signalled,
             // even before the host could look.
             if !self.kept_by_provider() {
-                problems.push(HostProblem::DoneEventNotOpen(self.done_event));
+                problems.push(HostProblem::DoneEventNotOpen(self.done_event()));
             }
-        } else if !self.signalled {
+        } else if !self.signalled() {
             unsignalled = true;
             problems.push(HostProblem::NotSignalled {
-                timeout: self.timeout,
-                waited: self.waited,
+                timeout: self.timeout(),
+                waited: self.waited(),
             });
         }
-        match self.done_calls.len() {
+        match self.done_calls().len() {
             // A missing Done is part of an event never signalled: the work is still running.
             0 if unsignalled => {}
             0 => problems.push(HostProblem::DoneNeverCalled),
             1 => {}
             n => problems.push(HostProblem::DoneCalledTimes(n)),
         }
-        for &(got, _) in &self.done_calls {
-            problems.extend(HostProblem::done_handle(got, self.done_event));
+        for &(got, _) in self.done_calls() {
+            problems.extend(HostProblem::done_handle(got, self.done_event()));
         }
-        for (slot, error) in &self.refused {
+        for (slot, error) in self.refused() {
             problems.push(HostProblem::Refused {
                 slot: *slot,
                 error: error.clone(),
             });
         }
-        if let Err(hr) = self.closed {
+        if let Err(hr) = self.closed() {
             problems.push(HostProblem::CloseFailed(hr));
         }
-        if self.over_released > 0 {
-            problems.push(HostProblem::OverReleased(self.over_released));
+        if self.over_released() > 0 {
+            problems.push(HostProblem::OverReleased(self.over_released()));
         }
-        if self.closer == EventCloser::Callback {
+        if self.closer() == EventCloser::Callback {
             problems.push(HostProblem::CallbackClosedEvent);
         }
-        if let Some(message) = &self.work_panicked {
-            problems.push(HostProblem::WorkPanicked(message.clone()));
+        if let Some(message) = self.work_panicked() {
+            problems.push(HostProblem::WorkPanicked(message.to_owned()));
         }
-        if let Some((first, calls)) = self.after_release {
+        if let Some((first, calls)) = self.after_release() {
             problems.push(HostProblem::CallAfterRelease { first, calls });
         }
-        if self.kept_by_provider() && self.closer == EventCloser::Nobody {
-            problems.push(HostProblem::KeptEventNotClosed(self.done_event));
+        if self.kept_by_provider() && self.closer() == EventCloser::Nobody {
+            problems.push(HostProblem::KeptEventNotClosed(self.done_event()));
         }
         problems
     }
 
     /// True when `Done` brought back NULL only: the done event stayed the provider's to close.
     pub(crate) fn kept_by_provider(&self) -> bool {
-        !self.done_event.is_null()
-            && !self.done_calls.is_empty()
-            && self.done_calls.iter().all(|(h, _)| h.is_null())
+        !self.done_event().is_null()
+            && !self.done_calls().is_empty()
+            && self.done_calls().iter().all(|(h, _)| h.is_null())
     }
 
     /// What went against the protocol, in words (warnings left out); empty for a clean run.
@@ -327,14 +333,14 @@ impl SyncReport {
 
 impl fmt::Display for SyncReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.start_took {
-            Some(_) => write!(f, "SynchronizeInBackground: {}", self.started)?,
+        match self.start_took() {
+            Some(_) => write!(f, "SynchronizeInBackground: {}", self.started())?,
             None => f.write_str("SynchronizeInBackground: did not return")?,
         }
         if let Some(status) = self.final_status() {
             write!(f, "; Done: {status}")?;
         }
-        write!(f, "; {} in all", Span(self.elapsed))?;
+        write!(f, "; {} in all", Span(self.elapsed()))?;
         for problem in self.host_problems() {
             let entry = problem.entry();
             write!(f, "\n  - {}[{entry}]: {problem}", entry.severity())?;

@@ -225,13 +225,13 @@ impl SyncRun {
         if self.strict {
             checker = checker.strict();
         }
-        if self.report.start_took.is_none() {
+        if self.report.start_took().is_none() {
             // A start that never returned handed out no event to compare with.
             checker
-        } else if self.report.started.is_failure() {
+        } else if self.report.started().is_failure() {
             checker.start_failed()
         } else {
-            checker.done_event(self.report.done_event)
+            checker.done_event(self.report.done_event())
         }
     }
 
@@ -298,7 +298,7 @@ impl SyncRun {
     /// ```
     #[track_caller]
     pub fn assert_start_failed(&self, hr: HResult) {
-        let started = self.report.started;
+        let started = self.report.started();
         let verdict = self.verdict();
         let others = verdict
             .findings()

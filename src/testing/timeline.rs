@@ -36,8 +36,8 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
     let since = |at: Instant| at.saturating_duration_since(began);
     let timeout_at = moments
         .returned
-        .filter(|_| !report.signalled && report.held)
-        .and_then(|r| r.checked_add(report.timeout))
+        .filter(|_| !report.signalled() && report.held())
+        .and_then(|r| r.checked_add(report.timeout()))
         .map(since);
     let end = times
         .iter()
@@ -60,11 +60,11 @@ pub(crate) fn svg(report: &SyncReport, log: &CompactLog) -> String {
          .limit{{stroke:#e03131;stroke-width:1.5;stroke-dasharray:6 4}}</style>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
     );
-    let title = match (report.start_took, report.final_status()) {
+    let title = match (report.start_took(), report.final_status()) {
         (None, _) => "SynchronizeInBackground did not return".to_owned(),
         (Some(_), Some(status)) => format!("Done {status}"),
-        (Some(_), None) if report.started.is_failure() => {
-            format!("SynchronizeInBackground failed with {}", report.started)
+        (Some(_), None) if report.started().is_failure() => {
+            format!("SynchronizeInBackground failed with {}", report.started())
         }
         (Some(_), None) => "no Done".to_owned(),
     };
@@ -190,16 +190,18 @@ fn host_marks(
     let moments = report.moments;
     let start_end = since(moments.returned.unwrap_or(moments.wait_ended));
     let (x0, x1) = (axis.x(Duration::ZERO), axis.x(start_end));
-    let late = report.start_took.map_or(true, |took| took > report.timeout);
-    let what = match report.start_took {
+    let late = report
+        .start_took()
+        .map_or(true, |took| took > report.timeout());
+    let what = match report.start_took() {
         Some(took) => format!(
             "SynchronizeInBackground returned {} after {}",
-            report.started,
+            report.started(),
             Span(took)
         ),
         None => format!(
             "SynchronizeInBackground did not return within {}",
-            Span(report.waited)
+            Span(report.waited())
         ),
     };
     let _ = writeln!(
@@ -211,26 +213,26 @@ fn host_marks(
         if late { "#e03131" } else { "#868e96" },
         escape(&what)
     );
-    if let Some(returned) = moments.returned.filter(|_| report.started.is_success()) {
+    if let Some(returned) = moments.returned.filter(|_| report.started().is_success()) {
         let (from, to) = (axis.x(since(returned)), axis.x(since(moments.wait_ended)));
         let _ = writeln!(
             out,
             "<line x1=\"{from:.1}\" y1=\"{y}\" x2=\"{to:.1}\" y2=\"{y}\" stroke=\"#868e96\" \
              stroke-dasharray=\"2 3\"><title>waiting for the done event ({})</title></line>",
-            Span(report.waited)
+            Span(report.waited())
         );
-        if report.signalled {
+        if report.signalled() {
             let _ = writeln!(
                 out,
                 "<path d=\"M{to:.1} {} l6 10 h-12 z\" fill=\"#2f9e44\" stroke=\"#000\">\
                  <title>the done event signalled (seen {} after the return)</title></path>",
                 y - 7.0,
-                Span(report.waited)
+                Span(report.waited())
             );
         }
     }
-    let limit = match (timeout_at, report.start_took) {
-        (Some(at), _) => Some((at, format!("timeout ({})", Span(report.timeout)))),
+    let limit = match (timeout_at, report.start_took()) {
+        (Some(at), _) => Some((at, format!("timeout ({})", Span(report.timeout())))),
         (None, None) => Some((since(moments.wait_ended), "start hung".to_owned())),
         _ => None,
     };

@@ -798,11 +798,11 @@ fn the_simulated_host_drives_the_c_store_cleanly() {
         .run_on_store(&store.to_unknown(), FLAGS, recorder.callback())
         .unwrap();
     assert!(report.is_clean(), "{report}");
-    assert_eq!(report.started, HResult::S_OK);
-    assert_eq!(report.done_event, event.handle());
-    assert!(report.signalled);
-    assert_eq!(report.done_calls, vec![(event.handle(), HResult::S_OK)]);
-    assert_eq!(report.closed, Ok(()));
+    assert_eq!(report.started(), HResult::S_OK);
+    assert_eq!(report.done_event(), event.handle());
+    assert!(report.signalled());
+    assert_eq!(report.done_calls(), vec![(event.handle(), HResult::S_OK)]);
+    assert_eq!(report.closed(), Ok(()));
     assert_eq!(report.final_status(), Some(HResult::S_OK));
     assert!(event.is_set());
     assert!(!Event::is_open(event.handle()), "the host closed it");
@@ -878,7 +878,7 @@ fn check_kit_run(threaded: bool, status: HResult) {
     );
     run.assert_released();
     assert!(run.report().is_clean(), "{what}: {}", run.report());
-    assert_eq!(run.report().done_event, event.handle(), "{what}");
+    assert_eq!(run.report().done_event(), event.handle(), "{what}");
     assert_eq!(run.report().final_status(), Some(status), "{what}");
 
     let records = run.records();
@@ -1307,7 +1307,7 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
 
     // No event to hand out: E_FAIL.
     let run = SyncTest::new().session(session.clone()).run(&store);
-    assert_eq!(run.report().started, HResult::E_FAIL);
+    assert_eq!(run.report().started(), HResult::E_FAIL);
     assert_eq!(
         errors_in_words(run.report()),
         vec!["SynchronizeInBackground failed with E_FAIL (0x80004005)".to_owned()]
@@ -1326,8 +1326,8 @@ fn the_c_store_refusing_to_start_leaves_nothing_behind() {
     };
     let event = arm(&store);
     let run = SyncTest::new().session(session.clone()).run(&store);
-    assert_eq!(run.report().started, HResult::E_OUTOFMEMORY);
-    assert_eq!(run.report().done_event, Handle::NULL);
+    assert_eq!(run.report().started(), HResult::E_OUTOFMEMORY);
+    assert_eq!(run.report().done_event(), Handle::NULL);
     run.assert_start_failed(HResult::E_OUTOFMEMORY);
     run.assert_released();
     assert!(!event.is_set());

@@ -93,15 +93,15 @@ fn the_simulated_host_drives_a_c_store_whose_event_is_its_own_create_event_w() {
         vec![],
         "no finding at all, warnings included: the event is the provider's own, not mapisync's"
     );
-    assert_eq!(report.closer, EventCloser::Host, "{report}");
-    assert_eq!(report.done_event, Handle(event));
+    assert_eq!(report.closer(), EventCloser::Host, "{report}");
+    assert_eq!(report.done_event(), Handle(event));
     assert!(
-        report.signalled,
+        report.signalled(),
         "the host waited on the C store's own kernel event"
     );
-    assert_eq!(report.closed, Ok(()), "and closed it with CloseHandle");
+    assert_eq!(report.closed(), Ok(()), "and closed it with CloseHandle");
     assert!(
-        !Event::is_open(report.done_event),
+        !Event::is_open(report.done_event()),
         "never in mapisync's records"
     );
     drop(store);

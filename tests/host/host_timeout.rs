@@ -55,11 +55,11 @@ fn a_start_that_blocks_past_the_timeout_is_a_warning_not_an_event_never_signalle
         ),
         "{report}"
     );
-    assert!(report.signalled, "{report}");
+    assert!(report.signalled(), "{report}");
     assert!(report.is_clean(), "{report}");
     let text = problems[0].to_string();
     assert!(text.contains("longer than the 200 ms timeout"), "{text}");
-    assert!(report.waited < timeout, "{report:?}");
+    assert!(report.waited() < timeout, "{report:?}");
     run.assert_protocol();
     run.assert_released();
     let verdict = run.verdict();
@@ -104,7 +104,7 @@ fn a_start_that_never_returns_is_one_error_and_the_test_goes_on() {
     assert!(took < Duration::from_secs(3), "the run took {took:?}");
 
     let report = run.report();
-    assert_eq!(report.start_took, None, "{report}");
+    assert_eq!(report.start_took(), None, "{report}");
     let problems = report.host_problems();
     assert!(
         matches!(problems[..], [HostProblem::StartHung { waited, timeout: t }]
@@ -168,7 +168,7 @@ fn an_event_never_signalled_is_one_finding_that_quotes_the_timeout_and_the_wait(
     assert!(left.is_empty(), "{left:?}");
     let report = run.report();
     assert_eq!(report.host_problems().len(), 1, "{report}");
-    assert!(report.waited >= Duration::from_millis(100), "{report:?}");
+    assert!(report.waited() >= Duration::from_millis(100), "{report:?}");
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn a_timeout_of_zero_waits_not_at_all_and_says_so() {
         "{text}"
     );
     assert!(!text.contains("1 s"), "{text}");
-    assert!(run.report().waited < Duration::from_millis(50), "{text}");
+    assert!(run.report().waited() < Duration::from_millis(50), "{text}");
 }
 
 #[test]
@@ -198,9 +198,9 @@ fn the_default_timeout_is_the_documented_30_seconds_and_reads_so() {
         then: Duration::ZERO,
     }));
     run.assert_protocol();
-    assert_eq!(run.report().timeout, Duration::from_secs(30));
+    assert_eq!(run.report().timeout(), Duration::from_secs(30));
     let problem = HostProblem::NotSignalled {
-        timeout: run.report().timeout,
+        timeout: run.report().timeout(),
         waited: Duration::from_millis(30_002),
     };
     assert!(

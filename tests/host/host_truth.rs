@@ -75,8 +75,8 @@ fn a_provider_keeping_the_protocol_gets_a_clean_report_every_time() {
         );
         assert!(report.is_clean(), "round {round}: {report}");
         assert!(report.host_problems().is_empty(), "round {round}: {report}");
-        assert_eq!(report.closer, EventCloser::Host, "round {round}");
-        assert!(!Event::is_open(report.done_event));
+        assert_eq!(report.closer(), EventCloser::Host, "round {round}");
+        assert!(!Event::is_open(report.done_event()));
 
         let run = SyncTest::new().strict().run(&store);
         run.assert_protocol();
@@ -95,9 +95,9 @@ fn a_callback_that_closes_the_event_is_not_blamed_on_the_provider() {
             ProgressCallback::new(Closes(Arc::clone(&closed))),
         );
         assert!(closed.load(Ordering::SeqCst), "round {round}");
-        assert_eq!(report.closed, Ok(()), "round {round}: {report}");
+        assert_eq!(report.closed(), Ok(()), "round {round}: {report}");
         assert!(report.is_clean(), "round {round}: {report}");
-        assert_eq!(report.closer, EventCloser::Callback);
+        assert_eq!(report.closer(), EventCloser::Callback);
         assert_eq!(
             report.host_problems(),
             vec![HostProblem::CallbackClosedEvent],
@@ -127,8 +127,8 @@ fn an_event_closed_before_the_host_looks_is_still_seen_signalled() {
             SyncFlags::empty(),
             ProgressCallback::new(Closes(Arc::clone(&closed))),
         );
-        assert!(report.signalled, "round {round}: {report}");
-        assert!(report.held, "round {round}: {report}");
+        assert!(report.signalled(), "round {round}: {report}");
+        assert!(report.held(), "round {round}: {report}");
         assert!(report.is_clean(), "round {round}: {report}");
     }
 }
@@ -164,9 +164,9 @@ fn a_provider_closing_its_event_before_done_is_never_taken_for_the_callback() {
             SyncFlags::DOWNLOAD_CONTENTS,
             ProgressCallback::new(Silent),
         );
-        assert!(report.held, "round {round}: {report}");
+        assert!(report.held(), "round {round}: {report}");
         assert_ne!(
-            report.closer,
+            report.closer(),
             EventCloser::Callback,
             "round {round}: {report}"
         );
@@ -304,7 +304,7 @@ fn a_release_too_many_is_reported_never_a_crash() {
         assert!(run.left_behind()[0]
             .to_string()
             .contains("released the callback 1 time(s) more than it took it"));
-        assert_eq!(run.report().over_released, 1);
+        assert_eq!(run.report().over_released(), 1);
         assert!(!run.report().is_clean());
     }
 }
@@ -327,7 +327,7 @@ fn releases_too_many_are_counted_never_a_crash() {
         run.left_behind(),
         vec![Leak::Host(HostProblem::OverReleased(3))]
     );
-    assert_eq!(run.report().over_released, 3);
+    assert_eq!(run.report().over_released(), 3);
 }
 
 #[test]
@@ -380,7 +380,7 @@ fn done_with_null_is_a_warning_and_the_provider_closes_its_event() {
         );
         let report = run.report();
         assert!(report.is_clean(), "round {round}: {report}");
-        assert_eq!(report.closer, EventCloser::Provider);
+        assert_eq!(report.closer(), EventCloser::Provider);
         assert_eq!(report.host_problems(), vec![HostProblem::NullHandleToDone]);
     }
 }
@@ -392,7 +392,7 @@ fn done_with_null_and_an_event_never_closed_is_a_leak() {
         e.set();
     })));
     run.assert_protocol();
-    let handle = run.report().done_event;
+    let handle = run.report().done_event();
     assert_eq!(
         run.left_behind(),
         vec![Leak::Host(HostProblem::KeptEventNotClosed(handle))]

@@ -313,7 +313,7 @@ where
         "the provider released the callback"
     );
     assert!(
-        !Event::is_open(report.done_event),
+        !Event::is_open(report.done_event()),
         "the host closed the done event"
     );
     let calls = calls.lock().unwrap().clone();
@@ -332,7 +332,7 @@ fn work_that_errs_mid_sync_yields_one_done_with_its_hresult() {
         calls,
         vec![
             Call::Progress(None, 1, 4),
-            Call::Done(report.done_event, HResult::MAPI_E_NETWORK_ERROR)
+            Call::Done(report.done_event(), HResult::MAPI_E_NETWORK_ERROR)
         ]
     );
 }
@@ -347,7 +347,7 @@ fn work_that_reports_e_unexpected_itself_is_not_taken_for_a_panic() {
         Err(HResult::E_UNEXPECTED.into())
     });
     assert!(report.is_clean(), "{report}");
-    assert_eq!(report.work_panicked, None);
+    assert_eq!(report.work_panicked(), None);
     assert_eq!(calls.len(), 2);
 }
 
@@ -375,7 +375,7 @@ fn work_that_panics_yields_an_error_report_then_one_done() {
     }
     assert_eq!(
         calls[2],
-        Call::Done(report.done_event, HResult::E_UNEXPECTED)
+        Call::Done(report.done_event(), HResult::E_UNEXPECTED)
     );
 }
 
@@ -386,7 +386,7 @@ fn work_that_returns_early_with_a_warning_passes_it_to_done() {
     assert_eq!(
         calls,
         vec![Call::Done(
-            report.done_event,
+            report.done_event(),
             HResult::MAPI_W_PARTIAL_COMPLETION
         )]
     );
@@ -440,8 +440,8 @@ fn fifty_syncs_in_parallel_leave_no_reference_and_no_handle() {
             1,
             "every callback was released"
         );
-        assert!(!Event::is_open(report.done_event));
-        handles.push(report.done_event);
+        assert!(!Event::is_open(report.done_event()));
+        handles.push(report.done_event());
     }
     handles.sort_by_key(|h| h.0 as usize);
     handles.dedup();
@@ -500,7 +500,7 @@ fn the_host_reports_providers_that_break_the_protocol() {
     // Never signals and never calls Done: the host times out, and still closes the handle.
     let (stuck, _) = store(|_| Ok(Event::new(EventReset::Manual).handle()));
     let report = host.run(&stuck, SyncFlags::empty(), callback());
-    assert!(!report.signalled);
+    assert!(!report.signalled());
     assert!(
         report
             .host_problems()
@@ -508,7 +508,7 @@ fn the_host_reports_providers_that_break_the_protocol() {
             .any(|p| p.code() == "event_not_signalled"),
         "{report}"
     );
-    assert!(!Event::is_open(report.done_event));
+    assert!(!Event::is_open(report.done_event()));
 
     // Succeeds without writing a handle.
     let (no_handle, _) = store(|_| Ok(Handle::NULL));
@@ -521,5 +521,5 @@ fn the_host_reports_providers_that_break_the_protocol() {
         "{report}"
     );
     assert_eq!(report.host_problems().len(), 2, "{report}"); // no handle, and so no Done with it
-    assert_eq!(report.closed, Ok(()), "nothing to close");
+    assert_eq!(report.closed(), Ok(()), "nothing to close");
 }

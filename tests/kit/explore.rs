@@ -110,6 +110,8 @@ fn a_reference_kept_after_cancel_in_the_hierarchy_is_caught_as_exactly_that_canc
         "Script::new().cancel_progress_from(1)"
     );
     assert!(!smallest.timed_out());
+    assert_eq!(smallest.report().started(), HResult::S_OK);
+    assert_eq!(smallest.report().done_calls().len(), 1);
     let findings = smallest.verdict.to_string();
     assert!(
         findings.contains("still holds 1 reference(s)"),
@@ -535,4 +537,19 @@ fn flags_and_strictness_are_part_of_the_replay() {
         "SyncTest::new().flags(SyncFlags::DOWNLOAD_HIERARCHY).strict()\
          .script(Script::new().cancel_progress_from(1))"
     );
+}
+
+#[test]
+fn a_failure_keeps_the_host_report_of_its_run() {
+    struct Offline;
+    impl SyncProvider for Offline {
+        fn synchronize_in_background(&self, _: SyncRequest) -> Result<Handle> {
+            Err(HResult::MAPI_E_NETWORK_ERROR.into())
+        }
+    }
+    let exploration = Explore::new().cases(10).run(|| MapiSync::new(Offline));
+    let failure = &exploration.failures()[0];
+    assert_eq!(failure.report().started(), HResult::MAPI_E_NETWORK_ERROR);
+    assert!(failure.report().done_event().is_null());
+    assert_eq!(failure.report().final_status(), None);
 }

@@ -144,7 +144,7 @@ fn an_unclosed_event_is_caught() {
         message.contains("passed to Done, is still open"),
         "{message}"
     );
-    let (other, _) = run.report().done_calls[0];
+    let (other, _) = run.report().done_calls()[0];
     Event::close_handle(other).unwrap();
 }
 
@@ -387,7 +387,7 @@ fn a_failed_start_must_not_call_the_callback() {
         }
     }
     let run = SyncTest::new().run(&MapiSync::new(Refuses));
-    assert_eq!(run.report().started, HResult::MAPI_E_BUSY);
+    assert_eq!(run.report().started(), HResult::MAPI_E_BUSY);
     assert_protocol_fails_with(&run, &["after SynchronizeInBackground failed"]);
     let message = failure_of(|| run.assert_start_failed(HResult::MAPI_E_BUSY));
     assert!(
@@ -577,7 +577,7 @@ fn text_over_the_bound_is_caught_through_the_host() {
         assert_eq!(HResult(hr), HResult::E_INVALIDARG);
         cb.done(e.handle(), HResult::S_OK).unwrap();
     });
-    assert_eq!(run.report().refused.len(), 1);
+    assert_eq!(run.report().refused().len(), 1);
     assert_protocol_fails_with(&run, &["Error was refused with E_INVALIDARG"]);
 }
 

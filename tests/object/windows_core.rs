@@ -253,7 +253,7 @@ fn a_windows_core_store_driven_by_the_simulated_host_through_its_iunknown() {
         .progress(1..=10, 10)
         .done(HResult::S_OK)
         .assert_matches(&recorder.records());
-    assert!(!Event::is_open(report.done_event));
+    assert!(!Event::is_open(report.done_event()));
     drop(unknown);
     drop(recorder);
     assert_eq!(count(&store), start);

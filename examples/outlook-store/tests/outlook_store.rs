@@ -73,7 +73,7 @@ fn the_store_under_sync_test_with_cancel() {
     run.assert_protocol();
     run.assert_calls(&Expect::new().progress(1..=3, 3).done(HResult::S_OK));
     run.assert_released();
-    assert!(!Event::is_open(run.report().done_event));
+    assert!(!Event::is_open(run.report().done_event()));
 
     let run = SyncTest::new()
         .script(Script::new().cancel_progress_from(2))

@@ -28,7 +28,7 @@ impl CExploration {
         let failures: Vec<(CString, Run)> = exploration
             .failures()
             .iter()
-            .map(|f| (c_string(&c_script(&f.script)), Run::explored(&f.verdict)))
+            .map(|f| (c_string(&c_script(&f.script)), Run::explored(f)))
             .collect();
         let mut report = summary(exploration, all_failures);
         for (i, (script, run)) in failures.iter().enumerate() {

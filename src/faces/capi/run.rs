@@ -17,7 +17,9 @@ use crate::abi::{IUnknown, HRESULT, ULONG};
 use crate::core::hresult::HResult;
 use crate::core::sync_flags::SyncFlags;
 use crate::interfaces::sync::MapiSync;
-use crate::testing::{Call, CatalogEntry, Expect, Finding, Record, SyncRun, SyncTest, Verdict};
+use crate::testing::{
+    Call, CatalogEntry, Expect, ExploreFailure, Finding, Record, SyncRun, SyncTest,
+};
 
 /// `mapisync_run`: what one synchronization came to.
 pub struct Run {
@@ -55,7 +57,7 @@ impl Run {
         }
         Run::new(
             &findings,
-            report.started,
+            report.started(),
             report.final_status().unwrap_or(HResult::E_UNEXPECTED),
             records,
             text,
@@ -73,9 +75,10 @@ impl Run {
         Run::new(&[finding], hr, HResult::E_UNEXPECTED, Vec::new(), text)
     }
 
-    /// The run of one failing scenario of an exploration, from its verdict (which holds the
-    /// host's findings, the leaks and the timeout among its findings).
-    pub(super) fn explored(verdict: &Verdict) -> Run {
+    /// The run of one failing scenario of an exploration: its verdict (which holds the host's
+    /// findings, the leaks and the timeout among its findings) and the host's report.
+    pub(super) fn explored(failure: &ExploreFailure) -> Run {
+        let verdict = &failure.verdict;
         let records = verdict.records().to_vec();
         let final_status = records
             .iter()
@@ -84,11 +87,10 @@ impl Run {
                 _ => None,
             })
             .unwrap_or(HResult::E_UNEXPECTED);
-        let start_status = start_status(verdict.findings());
         let text = verdict.to_string();
         Run::new(
             verdict.findings(),
-            start_status,
+            failure.report().started(),
             final_status,
             records,
             text,
@@ -146,19 +148,6 @@ impl Run {
         }
         diffs.last().map(|d| d.as_ptr())
     }
-}
-
-/// What `SynchronizeInBackground` returned, as far as the findings tell: the code its
-/// `start_failed` finding names, else `S_OK` (the store started).
-fn start_status(findings: &[Finding]) -> HResult {
-    findings
-        .iter()
-        .filter(|f| f.entry() == CatalogEntry::StartFailed)
-        .find_map(|f| {
-            let hex = f.what.rsplit("0x").next()?.get(..8)?;
-            u32::from_str_radix(hex, 16).ok()
-        })
-        .map_or(HResult::S_OK, |code| HResult(code as HRESULT))
 }
 
 /// Runs one synchronization of `store` as Outlook would, with `recorder`'s callback, and judges

@@ -8,6 +8,7 @@ use super::deadline::Deadline;
 use super::env;
 use super::scenario::Outcome;
 use crate::core::sync_flags::SyncFlags;
+use crate::host::report::SyncReport;
 use crate::testing::artifact::write_timeline;
 use crate::testing::script::Script;
 use crate::testing::verdict::Verdict;
@@ -22,6 +23,8 @@ pub struct ExploreFailure {
     timed_out: bool,
     /// The failing run as a picture: what [`Exploration::assert_passed`] writes.
     timeline: Timeline,
+    /// The host's report of the failing run.
+    report: SyncReport,
 }
 
 /// A failing run's picture, an SVG, kept out of `Debug` but for its size.
@@ -41,12 +44,19 @@ impl ExploreFailure {
             verdict: outcome.verdict,
             timed_out: outcome.timed_out,
             timeline: Timeline(outcome.timeline.unwrap_or_default()),
+            report: outcome.report,
         }
     }
 
     /// True when the scenario did not finish within the per-scenario deadline.
     pub fn timed_out(&self) -> bool {
         self.timed_out
+    }
+
+    /// The host's report of the failing run: what `SynchronizeInBackground` returned
+    /// ([`started`](SyncReport::started())), the done event, the `Done` calls.
+    pub fn report(&self) -> &SyncReport {
+        &self.report
     }
 
     /// True when `script` answers the first call of each of this failure's rules as it does:

@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use super::deadline::Deadline;
 use crate::core::sync_flags::SyncFlags;
 use crate::host::finding::{CatalogEntry, Finding};
+use crate::host::report::SyncReport;
 use crate::interfaces::sync::MapiSync;
 use crate::testing::harness::SyncTest;
 use crate::testing::record::Call;
@@ -35,6 +36,8 @@ pub(super) struct Outcome {
     /// The run as a picture ([`SyncRun::timeline_svg`](crate::testing::SyncRun::timeline_svg)),
     /// drawn only when the scenario failed: the one run of the failure, kept for its report.
     pub(super) timeline: Option<String>,
+    /// The host's report of the run.
+    pub(super) report: SyncReport,
 }
 
 impl Outcome {
@@ -128,5 +131,6 @@ pub(super) fn run_one(
         elapsed: started.elapsed(),
         counts,
         timeline,
+        report: report.clone(),
     }
 }

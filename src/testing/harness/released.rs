@@ -52,7 +52,7 @@ impl SyncRun {
         if references > 0 {
             leaks.push(Leak::References(references));
         }
-        let over = self.report.over_released + self.recorder.over_released();
+        let over = self.report.over_released() + self.recorder.over_released();
         if over > 0 {
             leaks.push(Leak::Host(HostProblem::OverReleased(over)));
         }
@@ -63,7 +63,7 @@ impl SyncRun {
         }
         // Each handle `Done` brought back, once for a run of calls with the same one.
         let mut last = Handle::NULL;
-        for &(handle, _) in &self.report.done_calls {
+        for &(handle, _) in self.report.done_calls() {
             if handle.is_null() || handle == last {
                 continue;
             }

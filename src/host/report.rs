@@ -298,7 +298,9 @@ impl SyncReport {
         if let Some(message) = self.work_panicked() {
             problems.push(HostProblem::WorkPanicked(message.to_owned()));
         }
-        if let Some((first, calls)) = self.after_release() {
+        // A provider that released once too often makes its own later calls look like calls
+        // without a reference: one cause, one finding, the over-release.
+        if let (Some((first, calls)), 0) = (self.after_release(), self.over_released()) {
             problems.push(HostProblem::CallAfterRelease { first, calls });
         }
         if self.kept_by_provider() && self.closer() == EventCloser::Nobody {

@@ -1,5 +1,6 @@
 //! `SimulatedHost`: Outlook's side of `SynchronizeInBackground`, for tests and emulation layers.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::core::error::Result;
@@ -151,7 +152,8 @@ impl SimulatedHost {
         let start_limit = began.checked_add(self.timeout.saturating_add(self.grace));
         // Held, with spares, until the report is made: a provider that releases the callback
         // too often frees nothing and is reported.
-        let watcher = Watched::new(callback);
+        // Shared with the call: a start the host gives up on keeps it until it returns.
+        let watcher = Arc::new(Watched::new(callback));
         let watch = watcher.watch();
         let call = starter::StartCall {
             store: store.clone(),

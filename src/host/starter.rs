@@ -7,8 +7,9 @@
 //!
 //! What the hung call still uses stays valid for as long as it runs, on purpose: its `MAPISIB`
 //! and the done event's slot are on that thread's stack, and the references it was given (the
-//! store, the session, the callback in front of the host's) are that thread's, given back only
-//! once the call has returned. A call that never returns keeps them for the life of the process:
+//! store, the session) and the host's watcher in front of the callback (with the spares that keep
+//! it alive whatever the provider releases) are that thread's too, given back only once the call
+//! has returned. A call that never returns keeps them for the life of the process:
 //! a deliberate leak, never a free under a live call. A call that returns after the host gave up
 //! has its handle left open (nobody is waiting for that event any more).
 //!
@@ -24,9 +25,9 @@ use parking_lot::{Condvar, Mutex};
 use crate::core::error::Result;
 use crate::core::handle::Handle;
 use crate::core::sync_flags::SyncFlags;
+use crate::core::unwind::catch;
 use crate::host::event::Event;
-use crate::host::watcher::{event_for, Watched};
-use crate::interfaces::progress_callback::ProgressCallback;
+use crate::host::watcher::Watched;
 use crate::interfaces::sync::MapiSync;
 use crate::interfaces::unknown::Unknown;
 
@@ -37,18 +38,28 @@ pub(crate) struct StartCall {
     pub(crate) session: Option<Unknown>,
 }
 
-/// A call handed to a starter thread, with its own reference to the host's watcher.
+/// A call handed to a starter thread, with its share of the host's watcher: the watcher lives
+/// as long as the call, even one the host gave up on. (A share, not a COM reference: it never
+/// counts as one of the provider's.)
 struct Job {
     call: StartCall,
-    callback: ProgressCallback,
+    watched: Arc<Watched>,
 }
 
 impl Job {
-    /// Makes the call.
+    /// Makes the call. A panic on the way (the store's own code reports one as a failure
+    /// HRESULT; this is the kit's side) is a failed start, never a starter thread that dies
+    /// without an answer, which the host would take for a hung start.
     fn run(&self) -> Result<Handle> {
         let call = &self.call;
-        call.store
-            .synchronize_in_background(call.flags, call.session.as_ref(), &self.callback)
+        catch("SynchronizeInBackground", || {
+            call.store.synchronize_in_background(
+                call.flags,
+                call.session.as_ref(),
+                self.watched.callback(),
+            )
+        })
+        .and_then(|result| result)
     }
 }
 
@@ -90,20 +101,20 @@ static IDLE: Mutex<Vec<Arc<Starter>>> = Mutex::new(Vec::new());
 /// starter thread, and waits for it to return until `deadline` (`None`: for ever). The watcher's
 /// notes receive the host's reference to the done event. Where no thread can be started, the
 /// call is made here, and cannot be given up on.
-pub(crate) fn start(call: StartCall, watched: &Watched, deadline: Option<Instant>) -> Started {
+pub(crate) fn start(call: StartCall, watched: &Arc<Watched>, deadline: Option<Instant>) -> Started {
     let job = Job {
         call,
-        callback: watched.callback().clone(),
+        watched: Arc::clone(watched),
     };
     if cfg!(miri) {
-        return call_here(job, watched);
+        return call_here(job);
     }
     let idle = IDLE.lock().pop();
     let starter = match idle {
         Some(starter) => starter,
         None => match spawn() {
             Some(starter) => starter,
-            None => return call_here(job, watched),
+            None => return call_here(job),
         },
     };
     let mut state = starter.state.lock();
@@ -148,14 +159,13 @@ pub(crate) fn start(call: StartCall, watched: &Watched, deadline: Option<Instant
 }
 
 /// The call made on the host's own thread.
-fn call_here(job: Job, watched: &Watched) -> Started {
+fn call_here(job: Job) -> Started {
     let result = job.run();
     let at = Instant::now();
-    drop(job);
     let event = result
         .as_ref()
         .ok()
-        .and_then(|&h| watched.watch().event_for(h));
+        .and_then(|&h| job.watched.watch().event_for(h));
     Started::Returned { result, at, event }
 }
 
@@ -189,20 +199,20 @@ fn serve(starter: Arc<Starter>) {
         let at = Instant::now();
         let mut state = starter.state.lock();
         if matches!(*state, Doing::Abandoned) {
-            // Too late: the host has gone on. The call's references go back only now that it
-            // has returned; the handle is nobody's to close any more, and is left open.
+            // Too late: the host has gone on. The call's references, and the watcher, go back
+            // only now that it has returned; the handle is nobody's to close any more, and is
+            // left open.
             drop(job);
             *state = Doing::Idle;
             drop(state);
             IDLE.lock().push(Arc::clone(&starter));
             continue;
         }
-        // Under the lock: the host, which gives up only under it, is still waiting in `start`,
-        // borrowing the `Watched` whose watcher `job.callback` refers to.
-        let event = result.as_ref().ok().and_then(|&h| {
-            // SAFETY: see just above: the watcher is alive, held with its spares.
-            unsafe { event_for(&job.callback, h) }
-        });
+        // Under the lock: the host, which gives up only under it, is still waiting in `start`.
+        let event = result
+            .as_ref()
+            .ok()
+            .and_then(|&h| job.watched.watch().event_for(h));
         // The references go back before the host hears of the return, so that they never
         // count as the provider's.
         drop(job);

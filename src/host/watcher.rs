@@ -284,20 +284,6 @@ impl Watched {
     }
 }
 
-/// The host's own reference to the done event `handle`, from the notes of the watcher `callback`
-/// refers to (as [`DoneWatch::event_for`]): for the thread that calls `SynchronizeInBackground`
-/// for the host.
-///
-/// # Safety
-///
-/// `callback` refers to the watcher of a [`Watched`] that is alive for the whole call.
-pub(crate) unsafe fn event_for(callback: &ProgressCallback, handle: Handle) -> Option<Event> {
-    // SAFETY: the caller's guarantee: a `Watched` made the object with `raw_callback` of a
-    // `Watcher`, and holds it, with its spares, for the whole call.
-    let watcher = unsafe { raw_value::<Watcher>(callback.as_raw()) };
-    watcher.watch.event_for(handle)
-}
-
 // SAFETY: nothing here unwinds: the forwarded calls are the callback's own (a Rust-made one
 // catches its panics, a foreign one must not unwind by the ABI's rules), and the notes are taken
 // inside the panic boundary; `Watcher` is `Send + Sync`.

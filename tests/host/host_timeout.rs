@@ -143,6 +143,60 @@ fn a_start_that_never_returns_is_one_error_and_the_test_goes_on() {
     assert_eq!(dropped.load(Ordering::SeqCst), 1, "the store was freed");
 }
 
+/// A provider that releases the callback it was lent (a reference it never took), then hangs,
+/// then, let go long after the host gave up, still calls the pointer it was lent.
+struct OverReleasesThenHangs {
+    release: Mutex<mpsc::Receiver<()>>,
+    late_call: Arc<Mutex<Option<HResult>>>,
+}
+
+impl SyncProvider for OverReleasesThenHangs {
+    fn synchronize_in_background(&self, request: SyncRequest) -> Result<Handle> {
+        let p = request.callback.as_raw();
+        // SAFETY: not safe by COM's rules, on purpose: the provider's bug. The host's watcher
+        // holds spare references, so this frees nothing.
+        unsafe { ((*(*p).lpVtbl).Release)(p) };
+        let _ = self.release.lock().unwrap().recv();
+        let answer = request
+            .callback
+            .progress(None, 1, 1)
+            .map_or_else(|e| e.hresult(), |()| HResult::S_OK);
+        *self.late_call.lock().unwrap() = Some(answer);
+        Err(HResult::E_FAIL.into())
+    }
+}
+
+#[test]
+fn a_hung_start_keeps_the_callback_it_was_lent_alive_until_it_returns() {
+    let (release, receiver) = mpsc::channel();
+    let late_call = Arc::new(Mutex::new(None));
+    let store = MapiSync::new(OverReleasesThenHangs {
+        release: Mutex::new(receiver),
+        late_call: Arc::clone(&late_call),
+    });
+    let run = SyncTest::new()
+        .timeout(Duration::from_millis(50))
+        .run(&store);
+    assert!(
+        matches!(
+            run.report().host_problems()[..],
+            [HostProblem::StartHung { .. }]
+        ),
+        "{}",
+        run.report()
+    );
+    // The host has given up and gone on; the run, its recorder and the host's own references
+    // go. The call, let go now, calls the pointer it was lent: still the host's live watcher
+    // (AddressSanitizer, in CI, would see a use after free here).
+    drop(run);
+    release.send(()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while late_call.lock().unwrap().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(*late_call.lock().unwrap(), Some(HResult::S_OK));
+}
+
 /// A provider that hands out an event it never signals, and never calls `Done`.
 struct Silent;
 

@@ -196,7 +196,10 @@ impl Event {
     /// True while `handle` is open.
     pub fn is_open(handle: Handle) -> bool {
         let value = handle.0 as usize;
-        TABLE.lock().position(value).is_ok() || space::is_open_foreign(value)
+        // The table's lock is let go before another copy is asked: that copy may be asking this
+        // one at the same time.
+        let own = TABLE.lock().position(value).is_ok();
+        own || space::is_open_foreign(value)
     }
 
     /// True while the handle this event was created or found under is still open: read from the

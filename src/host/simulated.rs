@@ -278,9 +278,11 @@ impl Found {
 
     fn report(self, watcher: &Watched, grace_ends: Instant) -> SyncReport {
         // A provider may give back its references a moment after signalling: the same grace
-        // (none for a call still running, which holds what it holds).
+        // (none for a synchronization still running, a start that hung or an event never
+        // signalled, which holds what it holds and is not judged for it).
+        let still_running = self.returned.is_none() || (self.held && !self.signalled);
         let mut others = watcher.others();
-        if self.returned.is_some() && matches!(others, Ok(1..)) {
+        if !still_running && matches!(others, Ok(1..)) {
             poll_until(grace_ends, || {
                 others = watcher.others();
                 !matches!(others, Ok(1..))

@@ -11,7 +11,7 @@ pub(super) const DEFAULT: Duration = Duration::from_secs(5);
 pub(super) const FACTOR: u32 = 20;
 
 /// ...and never less than this: room for real work on a slow or busy machine.
-pub(super) const FLOOR: Duration = Duration::from_millis(1500);
+pub(super) const FLOOR: Duration = Duration::from_millis(2000);
 
 /// The per-scenario deadline and why it is what it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +108,7 @@ fn adaptive(plain: Duration) -> Duration {
 }
 
 impl fmt::Display for Deadline {
-    /// `1.5s (adaptive: 20x the plain run's 1.2ms, at least 1.5s, at most 5s; set one with
+    /// `2s (adaptive: 20x the plain run's 1.2ms, at least 2s, at most 5s; set one with
     /// timeout())`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?} ({})", self.limit, self.why)
@@ -171,7 +171,7 @@ mod tests {
         assert!(!first.after_plain_run(DEFAULT).is_shortened());
         assert_eq!(
             first.after_plain_run(MS * 3 / 2).to_string(),
-            "1.5s (adaptive: 20x the plain run's 1.5ms, at least 1.5s, at most 5s; set one with \
+            "2s (adaptive: 20x the plain run's 1.5ms, at least 2s, at most 5s; set one with \
              timeout())"
         );
     }
@@ -189,7 +189,7 @@ mod tests {
         assert!(!again.is_shortened());
         assert_eq!(
             again.to_string(),
-            "5s (the default: it ran past the adaptive 1.5s and ran again under the default, as \
+            "5s (the default: it ran past the adaptive 2s and ran again under the default, as \
              the plain run, run again, took 80.0ms)"
         );
         let busier = adaptive.rechecked(Recheck::Busier {

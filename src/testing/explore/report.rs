@@ -171,7 +171,7 @@ impl Exploration {
 }
 
 impl fmt::Display for Exploration {
-    /// `exploration: 57 scenarios in 12.3ms (seed 0, deadline 1.5s), all passed`; when a scenario
+    /// `exploration: 57 scenarios in 12.3ms (seed 0, deadline 2s), all passed`; when a scenario
     /// failed, each failing script after it (its replay, findings and call log) and the shell
     /// line that replays the exploration.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

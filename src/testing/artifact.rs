@@ -35,9 +35,15 @@ pub(crate) fn file_name(name: Option<&str>) -> String {
         None => {
             static RUNS: AtomicU64 = AtomicU64::new(0);
             let n = RUNS.fetch_add(1, Ordering::Relaxed);
-            let nanos = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.subsec_nanos());
+            // The wall clock tells apart two processes that had the same id; Miri's isolation
+            // has no wall clock, and one process.
+            let nanos = if cfg!(miri) {
+                0
+            } else {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.subsec_nanos())
+            };
             format!("run-{}-{n}-{nanos}.svg", std::process::id())
         }
     }

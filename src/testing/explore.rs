@@ -210,18 +210,14 @@ impl Explore {
         let counts = plain.counts;
         driver.deadline = driver.deadline.after_plain_run(plain.elapsed);
         driver.plain_calls = counts.total();
-        if plain.failed() {
-            failures.push(ExploreFailure::new(Script::new(), plain));
-        }
+        failures.extend(ExploreFailure::of(Script::new(), plain));
         let systematic = systematic(counts);
         driver.progress.planned += systematic.len();
         if !stop || failures.is_empty() {
             let outcomes = driver.batch(&systematic, stop);
             scenarios += outcomes.len();
             for (script, outcome) in systematic.into_iter().zip(outcomes) {
-                if outcome.failed() {
-                    failures.push(ExploreFailure::new(script, outcome));
-                }
+                failures.extend(ExploreFailure::of(script, outcome));
             }
         }
         if (!stop || failures.is_empty()) && cases > 0 {
@@ -237,7 +233,7 @@ impl Explore {
                 let (script, outcome) = random::shrink(drawn, outcome, |s| driver.fails(s));
                 let (script, outcome) = shrink::simplify(script, outcome, |s| driver.fails(s));
                 if !failures.iter().any(|f| f.script == script.canonical()) {
-                    failures.push(ExploreFailure::new(script, outcome));
+                    failures.extend(ExploreFailure::of(script, outcome));
                 }
             }
         }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::deadline::Deadline;
 use super::env;
-use super::scenario::Outcome;
+use super::scenario::{Evidence, Outcome};
 use crate::core::sync_flags::SyncFlags;
 use crate::host::report::SyncReport;
 use crate::testing::artifact::write_timeline;
@@ -38,14 +38,17 @@ impl fmt::Debug for Timeline {
 }
 
 impl ExploreFailure {
-    pub(super) fn new(script: Script, outcome: Outcome) -> ExploreFailure {
-        ExploreFailure {
+    /// The failure `outcome` shows, if it failed: a failing outcome alone keeps the evidence
+    /// (its picture and the host's report) a failure is reported with.
+    pub(super) fn of(script: Script, outcome: Outcome) -> Option<ExploreFailure> {
+        let Evidence { timeline, report } = outcome.evidence?;
+        Some(ExploreFailure {
             script: script.canonical(),
             verdict: outcome.verdict,
             timed_out: outcome.timed_out,
-            timeline: Timeline(outcome.timeline.unwrap_or_default()),
-            report: outcome.report,
-        }
+            timeline: Timeline(timeline),
+            report,
+        })
     }
 
     /// True when the scenario did not finish within the per-scenario deadline.

@@ -33,9 +33,15 @@ pub(super) struct Outcome {
     pub(super) elapsed: Duration,
     /// How many calls of each slot it saw.
     pub(super) counts: Counts,
-    /// The run as a picture ([`SyncRun::timeline_svg`](crate::testing::SyncRun::timeline_svg)),
-    /// drawn only when the scenario failed: the one run of the failure, kept for its report.
-    pub(super) timeline: Option<String>,
+    /// What a failing scenario's report shows besides its verdict (`None` when it passed).
+    pub(super) evidence: Option<Evidence>,
+}
+
+/// A failing scenario's run, kept for its report: drawn and copied only when it failed.
+#[derive(Debug)]
+pub(super) struct Evidence {
+    /// The run as a picture ([`SyncRun::timeline_svg`](crate::testing::SyncRun::timeline_svg)).
+    pub(super) timeline: String,
     /// The host's report of the run.
     pub(super) report: SyncReport,
 }
@@ -124,13 +130,15 @@ pub(super) fn run_one(
             Call::Done { .. } => counts.done += 1,
         }
     }
-    let timeline = (!verdict.passed()).then(|| run.timeline_svg());
+    let evidence = (!verdict.passed()).then(|| Evidence {
+        timeline: run.timeline_svg(),
+        report: report.clone(),
+    });
     Outcome {
         verdict,
         timed_out,
         elapsed: started.elapsed(),
         counts,
-        timeline,
-        report: report.clone(),
+        evidence,
     }
 }

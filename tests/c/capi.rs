@@ -4,6 +4,9 @@
 
 #![cfg(not(miri))]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use core::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr;
 
@@ -594,29 +597,18 @@ fn shown_after(intro: &str) -> String {
         .unwrap_or_else(|| panic!("the guide shows a text block after {intro:?}"))
 }
 
-/// `text` with what differs from run to run written as `<...>`: an exploration's time and a
-/// done event's handle value.
+/// `text` with what differs from run to run written as `<...>`: an exploration's time, its seed
+/// (the environment may set it) and a done event's handle value.
 fn without_run_values(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let mut line = line.to_string();
-        // The seed too: CI sets MAPISYNC_EXPLORE_SEED, which the C API honours.
-        for (after, until) in [
+    common::masked(
+        text,
+        &[
             (" scenarios in ", Some("), ")),
             (" event 0x", None),
+            // The seed too: CI sets MAPISYNC_EXPLORE_SEED, which the C API honours.
             ("MAPISYNC_EXPLORE_SEED=", Some(" ")),
-        ] {
-            if let Some(start) = line.find(after).map(|i| i + after.len()) {
-                let end = until
-                    .and_then(|u| line[start..].find(u).map(|i| start + i))
-                    .unwrap_or(line.len());
-                line.replace_range(start..end, "<...>");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+        ],
+    )
 }
 
 /// The C store of tests/capi/store.c with `steps` and `ignore_cancel_from`, in Rust: Progress

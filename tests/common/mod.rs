@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: a recording implementation, raw vtable calls, a
-//! drop counter, and the message of a failed assertion.
+//! drop counter, the message of a failed assertion, and printed text with its run-to-run values
+//! masked.
 #![allow(dead_code)]
 
 use std::ffi::c_void;
@@ -157,4 +158,25 @@ pub fn failure_of(f: impl FnOnce()) -> String {
         Ok(s) => *s,
         Err(p) => p.downcast_ref::<&str>().unwrap_or(&"?").to_string(),
     }
+}
+
+/// `text` with what differs from run to run written as `<...>`, line by line: on each line, for
+/// each `(after, until)`, what follows `after` up to `until` (or to the end of the line), and the
+/// line's trailing spaces trimmed.
+pub fn masked(text: &str, values: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let mut line = line.to_string();
+        for &(after, until) in values {
+            if let Some(start) = line.find(after).map(|i| i + after.len()) {
+                let end = until
+                    .and_then(|u| line[start..].find(u).map(|i| start + i))
+                    .unwrap_or(line.len());
+                line.replace_range(start..end, "<...>");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }

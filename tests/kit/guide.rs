@@ -33,27 +33,16 @@ fn shown_after(intro: &str) -> &'static str {
 /// machine), the test named in its replay line, a done event's handle value (after "event 0x")
 /// and where the run's picture was written.
 fn without_run_values(text: &str) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        let mut line = line.to_string();
-        for (after, until) in [
+    common::masked(
+        text,
+        &[
             ("exploration: ", Some(" (seed")),
             ("(seed ", Some(")")),
             ("MAPISYNC_EXPLORE_SEED=", None),
             (" event 0x", None),
             ("the run as a picture: ", None),
-        ] {
-            if let Some(start) = line.find(after).map(|i| i + after.len()) {
-                let end = until
-                    .and_then(|u| line[start..].find(u).map(|i| start + i))
-                    .unwrap_or(line.len());
-                line.replace_range(start..end, "<...>");
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+        ],
+    )
 }
 
 /// Asserts that `printed` is the guide's block after `intro`.
